@@ -1,0 +1,81 @@
+"""The Document model every input becomes: sections, paragraphs, sentences, each sentence with its page."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Iterator
+
+
+@dataclass
+class Sentence:
+    text: str
+    page: int  # 1-based page number; 1 for plain-text inputs
+
+
+@dataclass
+class Paragraph:
+    sentences: list[Sentence]
+
+    @property
+    def page(self) -> int:
+        return self.sentences[0].page if self.sentences else 1
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass
+class Section:
+    heading: str
+    level: int = 1
+    page: int = 1
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """One paper. `abstract` and `references` are kept apart from the body `sections`."""
+
+    source: str
+    title: str = ""
+    authors: str = ""
+    abstract: list[Paragraph] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    pages: int = 1
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def abstract_text(self) -> str:
+        return " ".join(p.text for p in self.abstract)
+
+    def body_sentences(self) -> Iterator[tuple[int, Section, Sentence]]:
+        """Yield (section index, section, sentence) over the body, in reading order."""
+        for i, sec in enumerate(self.sections):
+            for par in sec.paragraphs:
+                for s in par.sentences:
+                    yield i, sec, s
+
+    def body_text(self) -> str:
+        return "\n\n".join(p.text for sec in self.sections for p in sec.paragraphs)
+
+    def word_count(self) -> int:
+        return len(self.abstract_text.split()) + len(self.body_text().split())
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Document":
+        def pars(items):
+            return [Paragraph([Sentence(**s) for s in p["sentences"]]) for p in items]
+
+        return cls(
+            source=d["source"], title=d.get("title", ""), authors=d.get("authors", ""),
+            abstract=pars(d.get("abstract", [])),
+            sections=[Section(s["heading"], s.get("level", 1), s.get("page", 1), pars(s["paragraphs"]))
+                      for s in d.get("sections", [])],
+            references=list(d.get("references", [])), pages=d.get("pages", 1),
+            warnings=list(d.get("warnings", [])),
+        )

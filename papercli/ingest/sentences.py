@@ -1,0 +1,72 @@
+"""A rule-based sentence splitter for scientific prose.
+
+Splits after . ! ? when the next token starts a sentence, and not after abbreviations ("et al.",
+"e.g.", "Fig. 3", "Eq."), initials ("J. Smith"), decimals ("3.5") or inside brackets/citations.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBREV = {
+    "al", "e.g", "i.e", "eg", "ie", "etc", "cf", "vs", "fig", "figs", "eq", "eqs", "sec", "secs",
+    "tab", "no", "nos", "vol", "pp", "p", "ch", "chap", "ref", "refs", "approx", "resp", "dr", "mr",
+    "mrs", "ms", "prof", "inc", "ltd", "co", "corp", "jr", "sr", "st", "dept", "univ", "viz", "ca",
+    "appx", "app", "def", "thm", "lem", "prop", "alg", "est", "min", "max", "avg", "std", "var",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}
+# Abbreviations after which a following number/label is expected ("Fig. 3", "Sec. 2.1").
+_CANDIDATE = re.compile(r"[.!?]+[\"')\]]*\s+")
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def _last_word(text: str) -> str:
+    m = re.search(r"([A-Za-z][A-Za-z.]*)\.$", text)
+    return m.group(1).lower() if m else ""
+
+
+def _depth(text: str) -> int:
+    d = 0
+    for ch in text:
+        if ch in _OPEN:
+            d += 1
+        elif ch in _CLOSE and d > 0:
+            d -= 1
+    return d
+
+
+def _is_boundary(before: str, after: str) -> bool:
+    """Decide whether a candidate break between `before` and `after` ends a sentence."""
+    if not after:
+        return False
+    stripped = before.rstrip("\"')] \t\n")
+    if stripped.endswith(("!", "?")):
+        return after[0].isupper() or after[0].isdigit() or after[0] in "\"'(["
+    word = _last_word(stripped)
+    if word:
+        if word.rstrip(".") in _ABBREV or word in _ABBREV:
+            return False
+        if len(word) == 1 and word.isalpha() and stripped[-2:-1].isupper():  # initials: "J. Smith"
+            return False
+        if "." in word.rstrip("."):  # "e.g.", "U.S."
+            return after[0].isupper() and word.rstrip(".") not in {"e.g", "i.e"} and len(word) > 4
+    if _depth(before) > 0:  # inside an open bracket or citation
+        return False
+    return after[0].isupper() or after[0] in "\"'([" or (after[0].isdigit() and not stripped[-1:].isdigit())
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences; whitespace is normalised."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        return []
+    out, start = [], 0
+    for m in _CANDIDATE.finditer(text):
+        before, after = text[start:m.end()], text[m.end():]
+        if _is_boundary(before.rstrip(), after):
+            out.append(before.strip())
+            start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
