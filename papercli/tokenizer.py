@@ -30,8 +30,15 @@ class Tokenizer:
 
     def encode_with_offsets(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
         """Piece ids and each piece's (start, end) character span in `text`."""
-        proto = self.sp.encode(text, out_type="immutable_proto")
-        return [p.id for p in proto.pieces], [(p.begin, p.end) for p in proto.pieces]
+        proto = self.sp.encode(text, return_type="proto")  # offsets are in UTF-8 bytes
+        char_at = [0] * (len(text.encode("utf-8")) + 1)
+        pos = 0
+        for i, ch in enumerate(text):
+            n = len(ch.encode("utf-8"))
+            char_at[pos:pos + n] = [i] * n
+            pos += n
+        char_at[pos] = len(text)
+        return [p.id for p in proto.pieces], [(char_at[p.begin], char_at[p.end]) for p in proto.pieces]
 
     def decode(self, ids: list[int]) -> str:
         return self.sp.decode(ids)

@@ -63,6 +63,30 @@ class Document:
     def word_count(self) -> int:
         return len(self.abstract_text.split()) + len(self.body_text().split())
 
+    def to_text(self) -> str:
+        """Clean text: title, abstract, headings and paragraphs separated by blank lines (no references)."""
+        blocks = [self.title] if self.title else []
+        if self.abstract:
+            blocks += ["Abstract"] + [p.text for p in self.abstract]
+        for sec in self.sections:
+            blocks += ([sec.heading] if sec.heading else []) + [p.text for p in sec.paragraphs]
+        return "\n\n".join(blocks) + "\n"
+
+    def to_markdown(self) -> str:
+        """Markdown: `#` title, `##`+ section headings by level, the references as a list."""
+        blocks = [f"# {self.title}"] if self.title else []
+        if self.authors:
+            blocks.append(f"*{self.authors}*")
+        if self.abstract:
+            blocks += ["## Abstract"] + [p.text for p in self.abstract]
+        for sec in self.sections:
+            if sec.heading:
+                blocks.append(f"{'#' * min(6, sec.level + 1)} {sec.heading}")
+            blocks += [p.text for p in sec.paragraphs]
+        if self.references:
+            blocks += ["## References", "\n".join(f"- {r}" for r in self.references)]
+        return "\n\n".join(blocks) + "\n"
+
     def to_dict(self) -> dict:
         return asdict(self)
 

@@ -16,9 +16,10 @@ def _stem(word: str) -> str:
     return _STEMMER.stem(word) if len(word) > 3 else word
 
 
-def rouge_tokens(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def rouge_tokens(text: str) -> tuple[str, ...]:
     """Tokens as rouge-score sees them with stemming on."""
-    return [_stem(w) for w in tokenize.tokenize(text, None)]
+    return tuple(_stem(w) for w in tokenize.tokenize(text, None))
 
 
 def _ngrams(tokens: list[str], n: int) -> Counter:

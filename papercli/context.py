@@ -1,0 +1,129 @@
+"""One token sequence for one paper or a whole collection, with maps token -> sentence -> (document, page).
+
+Layout:  [Q] question...  |  [DOC] title  ([SEC] heading  ([SENT] sentence)*)*  |  [DOC] ...
+The question (if any) is the global prefix. Only body sentences get [SENT] slots: those are the
+units the model scores for summaries and evidence. Abstract and references are left out (the
+abstract is what summaries are judged against, references are noise for the model).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from papercli.features import sentence_features
+from papercli.ingest.document import Document
+from papercli.tokenizer import Tokenizer
+
+QUESTION_FEATURES = 3  # bm25 / max, reciprocal bm25 rank, share of sentence pieces found in the question
+
+
+@dataclass
+class EncodedDocument:
+    """A document's token ids, cacheable as JSON: the title, per section its heading, per body sentence."""
+
+    title: list[int]
+    headings: list[list[int]]
+    sentences: list[list[int]]
+    sentence_section: list[int]
+    features: list[list[float]]
+
+    @classmethod
+    def encode(cls, doc: Document, tok: Tokenizer) -> "EncodedDocument":
+        rows = list(doc.body_sentences())
+        return cls(title=tok.encode(doc.title[:300]),
+                   headings=tok.encode_batch([s.heading[:200] for s in doc.sections]) if doc.sections else [],
+                   sentences=tok.encode_batch([s.text for _, _, s in rows]) if rows else [],
+                   sentence_section=[i for i, _, _ in rows], features=sentence_features(doc))
+
+    @property
+    def num_tokens(self) -> int:
+        return 1 + len(self.title) + sum(1 + len(h) for h in self.headings) + sum(1 + len(s) for s in self.sentences)
+
+
+@dataclass
+class SentenceRef:
+    doc: int     # index into the context's documents
+    index: int   # index among the document's body sentences
+    start: int   # first token of the sentence text (after its [SENT])
+    end: int     # one past its last token
+
+
+@dataclass
+class Context:
+    ids: list[int]
+    num_global: int
+    token_sentence: list[int]          # context sentence index per token, -1 outside sentences
+    in_question: list[int]             # 1 where the token's piece occurs in the question
+    sentences: list[SentenceRef]
+    sentence_features: list[list[float]]
+    question_features: list[list[float]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def build_context(encoded: list[EncodedDocument], tok: Tokenizer, question: str | None = None,
+                  sentence_texts: list[list[str]] | None = None, max_question_tokens: int = 64) -> Context:
+    """Concatenate encoded documents behind an optional question prefix.
+
+    `sentence_texts` (body sentences per document) is needed for the question features (BM25).
+    """
+    q_ids = ([tok.q_id] + tok.encode(question)[:max_question_tokens]) if question else []
+    q_set = {i for i in q_ids[1:] if len(tok.sp.id_to_piece(i).strip("▁")) > 2}
+    ids, tsent, sents, feats = list(q_ids), [-1] * len(q_ids), [], []
+    for d, enc in enumerate(encoded):
+        ids += [tok.doc_id] + enc.title
+        tsent += [-1] * (1 + len(enc.title))
+        last_sec = -1
+        for j, (sec, s_ids) in enumerate(zip(enc.sentence_section, enc.sentences)):
+            if sec != last_sec:
+                ids += [tok.sec_id] + enc.headings[sec]
+                tsent += [-1] * (1 + len(enc.headings[sec]))
+                last_sec = sec
+            ids.append(tok.sent_id)
+            start = len(ids)
+            ids += s_ids
+            tsent += [len(sents)] * (1 + len(s_ids))  # the [SENT] marker belongs to its sentence
+            sents.append(SentenceRef(d, j, start, len(ids)))
+        feats += enc.features
+    ctx = Context(ids, len(q_ids), tsent, [int(i in q_set) for i in ids], sents, feats)
+    if question:
+        ctx.question_features = question_features(question, ctx, q_set, sentence_texts)
+    return ctx
+
+
+def question_features(question: str, ctx: Context, q_set: set[int],
+                      sentence_texts: list[list[str]] | None) -> list[list[float]]:
+    """Lexical evidence per sentence: BM25 score (scaled by the best), its reciprocal rank, piece overlap."""
+    from papercli.eval.baselines import BM25
+
+    n = len(ctx.sentences)
+    overlap = [sum(ctx.in_question[s.start:s.end]) / max(s.end - s.start, 1) for s in ctx.sentences]
+    if not sentence_texts:
+        return [[0.0, 0.0, o] for o in overlap]
+    flat = [t for texts in sentence_texts for t in texts]
+    scores = BM25(flat).scores(question) if flat else []
+    top = max(max(scores, default=0.0), 1e-9)
+    order = sorted(range(n), key=lambda i: -scores[i])
+    rank = [0] * n
+    for r, i in enumerate(order):
+        rank[i] = r
+    return [[float(scores[i]) / top, 1.0 / (1 + rank[i]), overlap[i]] for i in range(n)]
+
+
+def context_inputs(ctx: Context, device="cpu") -> dict:
+    """Model keyword inputs (batch of one) for a context."""
+    import torch
+
+    S = len(ctx.sentences)
+    inputs = {
+        "ids": torch.tensor([ctx.ids], device=device),
+        "in_question": torch.tensor([ctx.in_question], device=device),
+        "token_sentence": torch.tensor([ctx.token_sentence], device=device),
+        "sentence_features": torch.tensor([ctx.sentence_features], dtype=torch.float32, device=device).view(1, S, -1),
+        "num_global": ctx.num_global,
+    }
+    if ctx.num_global:
+        inputs["question_features"] = torch.tensor([ctx.question_features], dtype=torch.float32,
+                                                   device=device).view(1, S, -1)
+    return inputs

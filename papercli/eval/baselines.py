@@ -1,0 +1,205 @@
+"""Baselines the model is measured against: extractive summarizers and BM25 sentence ranking.
+
+A summarizer scores every body sentence (`fn(doc) -> list[float]`, `doc.body_sentences()` order);
+`select` turns scores into a summary under a word budget, the same way for every system.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter, defaultdict
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from papercli.features import STOPWORDS, content_words, sentence_features
+from papercli.ingest.document import Document
+
+
+def body_texts(doc: Document) -> list[str]:
+    return [s.text for _, _, s in doc.body_sentences()]
+
+
+def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_overlap: float = 0.5) -> list[int]:
+    """Indices (paper order) of the best-scored sentences until `words` words are reached.
+
+    A sentence whose content words overlap a chosen one by more than `max_overlap` (Jaccard) is skipped.
+    """
+    bags = [set(content_words(s)) for s in sentences]
+    chosen: list[int] = []
+    used = 0
+    for i in sorted(range(len(sentences)), key=lambda j: -scores[j]):
+        if used >= words:
+            break
+        if not bags[i] or any(len(bags[i] & bags[j]) / len(bags[i] | bags[j]) > max_overlap for j in chosen):
+            continue
+        chosen.append(i)
+        used += len(sentences[i].split())
+    return sorted(chosen)
+
+
+def lead_scores(doc: Document) -> list[float]:
+    """Earlier is better."""
+    n = sum(1 for _ in doc.body_sentences())
+    return [float(n - i) for i in range(n)]
+
+
+def random_scores(doc: Document, seed: int = 0) -> list[float]:
+    """Random scores, reproducible per (seed, document)."""
+    n = sum(1 for _ in doc.body_sentences())
+    return np.random.default_rng([seed, zlib.crc32(doc.source.encode())]).random(n).tolist()
+
+
+def _pagerank(weights: np.ndarray, damping: float = 0.85, iters: int = 100, tol: float = 1e-8) -> np.ndarray:
+    """Stationary distribution of a random walk on a weighted graph (dangling rows jump uniformly)."""
+    n = weights.shape[0]
+    sums = weights.sum(axis=1, keepdims=True)
+    trans = np.where(sums > 0, weights / np.where(sums > 0, sums, 1.0), 1.0 / n)
+    p = np.full(n, 1.0 / n)
+    for _ in range(iters):
+        nxt = (1 - damping) / n + damping * (p @ trans)
+        if np.abs(nxt - p).sum() < tol:
+            return nxt
+        p = nxt
+    return p
+
+
+def _bags(doc: Document) -> tuple[list[list[str]], dict[str, int]]:
+    bags = [content_words(t) for t in body_texts(doc)]
+    vocab = {w: i for i, w in enumerate(sorted({w for b in bags for w in b}))}
+    return bags, vocab
+
+
+def lexrank_scores(doc: Document, threshold: float = 0.1) -> list[float]:
+    """LexRank: PageRank over the graph of sentence pairs whose TF-IDF cosine exceeds `threshold`."""
+    bags, vocab = _bags(doc)
+    n = len(bags)
+    if n == 0:
+        return []
+    tf = np.zeros((n, max(len(vocab), 1)), dtype=np.float32)
+    for i, b in enumerate(bags):
+        for w, c in Counter(b).items():
+            tf[i, vocab[w]] = c
+    idf = np.log(n / np.maximum((tf > 0).sum(axis=0), 1))
+    vec = tf * idf
+    norms = np.linalg.norm(vec, axis=1, keepdims=True)
+    vec = vec / np.where(norms > 0, norms, 1.0)
+    graph = (vec @ vec.T > threshold).astype(np.float64)
+    np.fill_diagonal(graph, 0.0)  # a self-loop would let an isolated sentence keep its mass
+    return _pagerank(graph).tolist()
+
+
+def textrank_scores(doc: Document) -> list[float]:
+    """TextRank: PageRank with word-overlap similarity |Si & Sj| / (log|Si| + log|Sj|)."""
+    bags, vocab = _bags(doc)
+    n = len(bags)
+    if n == 0:
+        return []
+    occ = np.zeros((n, max(len(vocab), 1)), dtype=np.float32)
+    for i, b in enumerate(bags):
+        occ[i, [vocab[w] for w in set(b)]] = 1.0
+    logs = np.log1p(occ.sum(axis=1))
+    sim = (occ @ occ.T) / np.maximum(logs[:, None] + logs[None, :], 1e-9)
+    np.fill_diagonal(sim, 0.0)
+    return _pagerank(sim.astype(np.float64)).tolist()
+
+
+def oracle_indices(doc: Document, reference: str, words: int) -> list[int]:
+    """The greedy ROUGE oracle's sentences against `reference` (the ceiling of extractive systems)."""
+    from papercli.train.labels import greedy_oracle
+
+    return greedy_oracle(body_texts(doc), reference, words)
+
+
+class FeatureLR:
+    """L2-regularised logistic regression over standardised `sentence_features`, fit by Newton steps."""
+
+    def __init__(self, l2: float = 1.0):
+        self.l2 = l2
+        self.mean = self.std = self.w = None
+
+    def fit(self, x: np.ndarray, y: np.ndarray, iters: int = 30) -> "FeatureLR":
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        self.mean, self.std = x.mean(axis=0), x.std(axis=0) + 1e-6
+        z = np.hstack([(x - self.mean) / self.std, np.ones((len(x), 1))])
+        reg = np.full(z.shape[1], self.l2)
+        reg[-1] = 0.0  # no penalty on the bias
+        w = np.zeros(z.shape[1])
+        for _ in range(iters):
+            p = 1 / (1 + np.exp(-z @ w))
+            grad = z.T @ (p - y) + reg * w
+            hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(reg) + 1e-9 * np.eye(len(w))
+            step = np.linalg.solve(hess, grad)
+            w -= step
+            if np.abs(step).max() < 1e-6:
+                break
+        self.w = w
+        return self
+
+    def decision(self, x: np.ndarray) -> np.ndarray:
+        z = (np.asarray(x, dtype=float) - self.mean) / self.std
+        return z @ self.w[:-1] + self.w[-1]
+
+    def scores(self, doc: Document) -> list[float]:
+        feats = sentence_features(doc)
+        return self.decision(np.array(feats)).tolist() if feats else []
+
+
+def train_feature_lr(pairs: Iterable[tuple[Document, str]], words: int, l2: float = 1.0) -> FeatureLR:
+    """Fit FeatureLR on (document, reference) pairs, labels from the greedy oracle at `words` words."""
+    xs, ys = [], []
+    for doc, reference in pairs:
+        feats = sentence_features(doc)
+        if not feats:
+            continue
+        label = np.zeros(len(feats))
+        label[oracle_indices(doc, reference, words)] = 1.0
+        xs.append(np.array(feats))
+        ys.append(label)
+    return FeatureLR(l2).fit(np.vstack(xs), np.concatenate(ys))
+
+
+def bm25_tokens(text: str) -> list[str]:
+    """Lower-cased alphanumeric words minus stopwords, Porter-stemmed as rouge-score stems them."""
+    from papercli.train.labels import rouge_tokens
+
+    return rouge_tokens(" ".join(w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS))
+
+
+class BM25:
+    """Okapi BM25 over short documents (here: sentences)."""
+
+    def __init__(self, docs: Sequence[str], k1: float = 1.5, b: float = 0.75,
+                 tokenize: Callable[[str], list[str]] = bm25_tokens):
+        self.tokenize = tokenize
+        self.n = len(docs)
+        lens = np.array([0.0] * self.n)
+        self.postings: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for i, d in enumerate(docs):
+            toks = tokenize(d)
+            lens[i] = len(toks)
+            for w, c in Counter(toks).items():
+                ids, tfs = self.postings[w]
+                ids.append(i)
+                tfs.append(c)
+        self.norm = k1 * (1 - b + b * lens / max(lens.mean(), 1e-9)) if self.n else lens
+        self.k1 = k1
+
+    def scores(self, query: str) -> np.ndarray:
+        out = np.zeros(self.n)
+        for w in set(self.tokenize(query)):
+            if w not in self.postings:
+                continue
+            ids, tfs = self.postings[w]
+            idf = math.log((self.n - len(ids) + 0.5) / (len(ids) + 0.5) + 1)
+            tf = np.array(tfs, dtype=float)
+            out[ids] += idf * tf * (self.k1 + 1) / (tf + self.norm[ids])
+        return out
+
+    def rank(self, query: str, top: int | None = None) -> list[tuple[int, float]]:
+        """(sentence index, score), best first; ties keep paper order."""
+        s = self.scores(query)
+        order = np.argsort(-s, kind="stable")[:top]
+        return [(int(i), float(s[i])) for i in order]

@@ -1,0 +1,146 @@
+"""Summary evaluation: every system under the same word budget, ROUGE against the abstract and human summaries."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+from papercli.data import iter_records, record_to_document
+from papercli.eval import baselines as bl
+from papercli.eval.metrics import ROUGE_KEYS, mean_ci, rouge, truncate_to_words
+from papercli.ingest.document import Document
+
+REFERENCES = ("abstract", "human", "challenge", "approach", "outcome", "clscisumm_human")
+METRIC_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeLsum": "R-Lsum"}
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def load_engine(model_dir: str | None):
+    """The model's Engine (`model_dir` None: the shipped model), or None with a note when there is none."""
+    try:
+        from papercli.tasks.engine import Engine
+
+        return Engine.load(model_dir, "auto")
+    except (ImportError, FileNotFoundError) as e:
+        log(f"note: model skipped ({e})")
+        return None
+
+
+def scorers(lr: bl.FeatureLR | None, engine) -> dict[str, Callable[[Document], list[float]]]:
+    """Score-based systems by name (the oracle is handled apart: it needs the reference)."""
+    out = {"lead": bl.lead_scores, "random": bl.random_scores, "lexrank": bl.lexrank_scores,
+           "textrank": bl.textrank_scores}
+    if lr is not None:
+        out["lr_features"] = lr.scores
+    if engine is not None:
+        out["model"] = engine.salience
+    return out
+
+
+def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, engine=None) -> dict:
+    """ROUGE per system and reference, mean with a 95% bootstrap CI, over `records`."""
+    systems = scorers(lr, engine)
+    raw: dict[str, dict[str, dict[str, list[float]]]] = {}
+
+    def add(system: str, ref_name: str, scores: dict[str, float]) -> None:
+        cell = raw.setdefault(system, {}).setdefault(ref_name, {k: [] for k in ROUGE_KEYS})
+        for k in ROUGE_KEYS:
+            cell[k].append(scores[k])
+
+    for n, rec in enumerate(records, 1):
+        doc = record_to_document(rec)
+        sents = bl.body_texts(doc)
+        refs = {"abstract": rec["abstract"], **{k: v for k, v in (rec.get("summaries") or {}).items() if v}}
+        picks = {name: bl.select(sents, fn(doc), words) for name, fn in systems.items()}
+        for ref_name, ref in refs.items():
+            for name, idx in picks.items():
+                add(name, ref_name, rouge(truncate_to_words([sents[i] for i in idx], words), ref))
+            oracle = bl.oracle_indices(doc, ref, words)
+            add("oracle", ref_name, rouge(truncate_to_words([sents[i] for i in oracle], words), ref))
+        if n % 10 == 0:
+            log(f"summarize: {n}/{len(records)} papers")
+
+    table = {}
+    for system, per_ref in raw.items():
+        for ref_name, cols in per_ref.items():
+            cell = {"n": len(cols["rouge1"])}
+            cell.update({k: mean_ci(vals) for k, vals in cols.items()})
+            table.setdefault(system, {})[ref_name] = cell
+    return {"words": words, "papers": len(records), "systems": table}
+
+
+def print_table(result: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"ROUGE F1, {result['words']}-word summaries, {result['papers']} papers (mean [95% CI])")
+    for col in ("reference", "system", "n", *METRIC_LABELS.values()):
+        t.add_column(col, justify="left" if col in ("reference", "system") else "right")
+    for ref_name in REFERENCES:
+        for system, per_ref in result["systems"].items():
+            cell = per_ref.get(ref_name)
+            if cell:
+                t.add_row(ref_name, system, str(cell["n"]),
+                          *(f"{cell[k]['mean']:.1f} [{cell[k]['lo']:.1f}, {cell[k]['hi']:.1f}]" for k in ROUGE_KEYS))
+    Console(file=sys.stdout, width=120).print(t)
+
+
+def plot(result: dict, path: Path) -> bool:
+    """Bar chart of ROUGE against the abstract with CI whiskers; False when matplotlib is missing."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    systems = [s for s, per_ref in result["systems"].items() if "abstract" in per_ref]
+    fig, ax = plt.subplots(figsize=(1.2 * len(systems) + 2, 4))
+    width = 0.8 / len(ROUGE_KEYS)
+    for j, k in enumerate(ROUGE_KEYS):
+        cells = [result["systems"][s]["abstract"][k] for s in systems]
+        means = [c["mean"] for c in cells]
+        err = [[c["mean"] - c["lo"] for c in cells], [c["hi"] - c["mean"] for c in cells]]
+        ax.bar([i + j * width for i in range(len(systems))], means, width, yerr=err, capsize=2,
+               label=METRIC_LABELS[k])
+    ax.set_xticks([i + width for i in range(len(systems))], systems)
+    ax.set_ylabel("F1 vs abstract")
+    ax.set_title(f"{result['words']}-word summaries, {result['papers']} papers")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
+
+
+def spread(records: list[dict], n: int | None) -> list[dict]:
+    """`n` records evenly spaced over `records` (the corpus is ordered by source), all when n is None."""
+    if n is None or n >= len(records):
+        return records
+    return [records[i * len(records) // n] for i in range(n)]
+
+
+def run(data: str | None, split: str, words: int, limit: int | None, train_papers: int,
+        out: str | None, model_dir: str | None) -> dict:
+    """The `papercli eval summarize` command: evaluate, print the table, write JSON and a chart."""
+    records = spread(list(iter_records(data, split=split)), limit)
+    lr = None
+    if train_papers > 0:
+        log(f"summarize: training the feature baseline on {train_papers} train papers")
+        train = spread(list(iter_records(data, split="train")), train_papers)
+        pairs = ((record_to_document(r), r["abstract"]) for r in train)
+        lr = bl.train_feature_lr(pairs, words)
+    result = evaluate(records, words, lr, load_engine(model_dir))
+    result.update(split=split, train_papers=train_papers)
+    print_table(result)
+    if out:
+        out_dir = Path(out)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "summarize.json").write_text(json.dumps(result, indent=1))
+        plot(result, out_dir / "summarize.png")
+    return result

@@ -1,0 +1,496 @@
+"""PDF -> Document with PyMuPDF: reading order, furniture removal, hyphenation, sections, references.
+
+Pipeline: lines with font size/weight/bbox per page -> drop rotated text (arXiv stamp), running
+headers/footers and page numbers -> classify blocks (heading, caption, footnote, body) -> order blocks
+by columns -> join lines (hyphens joined only when the joined word occurs elsewhere in the paper) ->
+paragraphs -> sentences, each with its 1-based page.
+
+Choices: figure/table captions and footnotes are kept as separate paragraphs, emitted after the
+paragraph they interrupt (never spliced into a sentence); page furniture and page-1 front matter
+(affiliations, emails) are dropped from the body.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pymupdf
+
+from papercli.ingest.document import Document, Paragraph, Section, Sentence
+from papercli.ingest.sentences import split_sentences
+
+_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+_HYPHENS = ("-", "\u2010", "\u00ad")
+_NUMBERED = re.compile(r"^(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){0,3}|[IVX]{1,5}))\.?\s+(?P<title>[A-Z][^\n]{1,90})$")
+_NAMED = re.compile(
+    r"^(abstract|introduction|related work|background|conclusions?|discussion|results|methods?|experiments?"
+    r"|evaluation|references|bibliography|acknowledge?ments?|appendix|appendices|limitations|future work"
+    r"|summary|conclusions? and future work)\.?$", re.I)
+_REFERENCES = re.compile(r"^(references|bibliography|literature cited|works cited)$", re.I)
+_BACK = re.compile(r"^(acknowledge?ments?|appendix|appendices|supplementary material)\b", re.I)
+_ABSTRACT_RUNIN = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.I)
+_CAPTION = re.compile(r"^(figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]", re.I)
+_PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
+_WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
+_FOOTNOTE_START = re.compile(r"^([1-9]\d?|[*\u2020\u2021\u00a7\u00b6])[A-Z]")
+_REF_START = re.compile(r"^(\[\d+\]|\d{1,3}\.\s)")
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    bold: bool
+    bold_prefix: str  # leading bold spans when the rest of the line is not bold ("2.1 Model." ...)
+    marker: bool = False  # starts with a superscript/small footnote mark
+
+
+@dataclass
+class Block:
+    lines: list[Line]
+    page: int
+    kind: str = "body"  # body | heading | caption | footnote | front
+    level: int = 1
+    x0: float = field(init=False)
+    y0: float = field(init=False)
+    x1: float = field(init=False)
+    y1: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.x0 = min(ln.x0 for ln in self.lines)
+        self.y0 = min(ln.y0 for ln in self.lines)
+        self.x1 = max(ln.x1 for ln in self.lines)
+        self.y1 = max(ln.y1 for ln in self.lines)
+
+    @cached_property
+    def text(self) -> str:
+        return " ".join(ln.text for ln in self.lines)
+
+    @property
+    def size(self) -> float:
+        c = Counter()
+        for ln in self.lines:
+            c[ln.size] += len(ln.text)
+        return c.most_common(1)[0][0]
+
+    @property
+    def bold(self) -> bool:
+        return all(ln.bold for ln in self.lines)
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
+
+
+def _is_mark(spans: list[dict], size: float) -> bool:
+    """A footnote mark: one or two digits/symbols in a smaller font."""
+    text = "".join(s["text"] for s in spans).strip()
+    return 0 < len(text) <= 2 and all(c.isdigit() or c in "*\u2020\u2021\u00a7\u00b6" for c in text) and \
+        max(s["size"] for s in spans) < 0.8 * size
+
+
+def _make_line(segments: list[list[dict]], bbox: list[float]) -> Line:
+    """One visual line from its MuPDF line segments: NFKC text, dominant size, bold share, bold prefix."""
+    spans = [s for seg in segments for s in seg if s["text"].strip()]
+    text = ""
+    for seg in segments:
+        piece = "".join(s["text"] for s in seg).strip()
+        text += piece if not text or piece[:1] in ".,;:)]" else " " + piece
+    text = _norm(text)
+    lengths = [len(s["text"].strip()) for s in spans]
+    sizes = Counter()
+    for s, n in zip(spans, lengths):
+        sizes[round(s["size"], 1)] += n
+    size = sizes.most_common(1)[0][0]
+    is_bold = [bool(s["flags"] & 16) or "bold" in s["font"].lower() for s in spans]
+    bold_chars = sum(n for n, bb in zip(lengths, is_bold) if bb)
+    prefix = ""
+    if is_bold[0] and not all(is_bold):
+        prefix = _norm("".join(s["text"] for s in spans[:is_bold.index(False)])).strip()
+    marker = len(spans) > 1 and _is_mark(spans[:1], size)
+    return Line(text, *bbox, size, bold_chars >= 0.7 * sum(lengths), prefix, marker)
+
+
+def _page_lines(page: pymupdf.Page) -> list[list[Line]]:
+    """Horizontal text lines of a page grouped by MuPDF block. Pieces of one visual line are merged
+    ("1" + "Introduction"), footnote marks inside a line are dropped, rotated text (the arXiv stamp) too."""
+    blocks = []
+    for b in page.get_text("dict", flags=_FLAGS)["blocks"]:
+        groups: list[tuple[list[list[dict]], list[float]]] = []
+        for ln in b.get("lines", ()):
+            dx, dy = ln["dir"]
+            if abs(dy) > 0.05 or dx <= 0 or not any(s["text"].strip() for s in ln["spans"]):
+                continue
+            spans = [s for i, s in enumerate(ln["spans"]) if not (i and s["flags"] & 1 and _is_mark([s], 99))]
+            x0, y0, x1, y1 = ln["bbox"]
+            if groups:
+                segments, box = groups[-1]
+                same_line = abs((y0 + y1) - (box[1] + box[3])) < 0.5 * max(y1 - y0, box[3] - box[1])
+                if same_line and x0 >= box[0] and _is_mark(spans, segments[-1][-1]["size"]) and \
+                        (y0 + y1) < (box[1] + box[3]):
+                    continue  # raised footnote mark after a word
+                if same_line and x0 >= box[2] - 2:
+                    segments.append(spans)
+                    box[2], box[1], box[3] = x1, min(box[1], y0), max(box[3], y1)
+                    continue
+            groups.append(([spans], [x0, y0, x1, y1]))
+        lines = [_make_line(segments, box) for segments, box in groups]
+        lines = [ln for ln in lines if ln.text]
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def _drop_furniture(pages: list[list[list[Line]]], heights: list[float]) -> None:
+    """Remove page numbers and lines repeating in the top/bottom margins of several pages (in place)."""
+    def in_margin(ln: Line, h: float) -> bool:
+        return ln.y1 < 0.1 * h or ln.y0 > 0.9 * h
+
+    counts = Counter()
+    for blocks, h in zip(pages, heights):
+        counts.update({_furniture_key(ln.text) for b in blocks for ln in b if in_margin(ln, h)})
+    limit = max(2, round(0.25 * len(pages)))
+    for blocks, h in zip(pages, heights):
+        for b in blocks:
+            b[:] = [ln for ln in b if not (in_margin(ln, h) and (
+                counts[_furniture_key(ln.text)] >= limit or _PAGE_NUMBER.match(ln.text)))]
+        blocks[:] = [b for b in blocks if b]
+
+
+def _split_columns(blocks: list[Block], width: float) -> list[Block]:
+    """Reading order: full-width blocks in vertical order; between them, left column then right column."""
+    if not blocks:
+        return blocks
+    left, right = min(b.x0 for b in blocks), max(b.x1 for b in blocks)
+    mid, tol = (left + right) / 2, 0.03 * (right - left)
+    side = {}
+    for b in blocks:
+        side[id(b)] = "L" if b.x1 <= mid + tol else "R" if b.x0 >= mid - tol else "S"
+    chars = Counter()
+    for b in blocks:
+        chars[side[id(b)]] += len(b.text)
+    total = sum(chars.values())
+    if chars["L"] < 0.15 * total or chars["R"] < 0.15 * total:  # single column
+        return sorted(blocks, key=lambda b: (round(b.y0), b.x0))
+    spanning = sorted((b for b in blocks if side[id(b)] == "S"), key=lambda b: b.y0)
+    bands: list[list[Block]] = [[] for _ in range(len(spanning) + 1)]
+    for b in blocks:
+        if side[id(b)] != "S":
+            i = sum(1 for s in spanning if s.y0 < b.y0 - 1)
+            bands[i].append(b)
+    out = []
+    for i, band in enumerate(bands):
+        out += sorted(band, key=lambda b: (side[id(b)], b.y0))
+        if i < len(spanning):
+            out.append(spanning[i])
+    return out
+
+
+def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
+    """Split a MuPDF block where the font size jumps (heading stuck to its paragraph)."""
+    parts, cur = [], [lines[0]]
+    for prev, ln in zip(lines, lines[1:]):
+        if (abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6) or prev.bold != ln.bold and (
+                _is_heading_text(prev.text) and prev.bold):
+            parts.append(cur)
+            cur = []
+        cur.append(ln)
+    parts.append(cur)
+    return parts
+
+
+def _is_heading_text(text: str) -> bool:
+    return bool(_NAMED.match(text) or _NUMBERED.match(text))
+
+
+def _heading_level(text: str) -> int:
+    m = _NUMBERED.match(text)
+    return m.group("num").count(".") + 1 if m else 1
+
+
+class _Builder:
+    """Accumulates paragraphs (as (text, page) pieces) and routes them to abstract/sections/references."""
+
+    def __init__(self, doc: Document, vocab: Counter):
+        self.doc, self.vocab = doc, vocab
+        self.mode = "body"  # body | abstract | references
+        self.pieces: list[tuple[str, int]] = []
+        self.pending: list[Block] = []  # captions/footnotes waiting for the open paragraph to close
+        self.last: tuple[Line, int, float] | None = None  # last body line, its page, its block's right edge
+
+    def _glue(self, text: str, nxt: str) -> tuple[str, str]:
+        """How two consecutive lines join: (previous line, possibly without its hyphen; separator)."""
+        if text[-1] not in _HYPHENS:
+            return text, " "
+        if text.endswith("\u00ad"):
+            return text[:-1], ""
+        head = re.search(r"([^\W\d_]+)[-\u2010]$", text)
+        tail = re.match(r"[^\W\d_]+", nxt)
+        if not (head and tail):
+            return text, " "
+        joined = (head.group(1) + tail.group(0)).lower()
+        if nxt[:1].islower() and self.vocab[joined] and \
+                self.vocab[joined] >= self.vocab[f"{head.group(1)}-{tail.group(0)}".lower()]:
+            return text[:-1], ""
+        return text, ""
+
+    def open_text(self) -> str:
+        return "".join(t for t, _ in self.pieces)
+
+    def add_line(self, text: str, page: int) -> None:
+        if self.pieces:
+            last, p = self.pieces[-1]
+            last, sep = self._glue(last, text)
+            self.pieces[-1] = (last, p)
+            text = sep + text
+        self.pieces.append((text, page))
+
+    def close(self) -> None:
+        """Finish the open paragraph, then emit the captions/footnotes that were waiting for it."""
+        if self.pieces:
+            self._emit(self.pieces)
+            self.pieces = []
+        for b in self.pending:
+            self._emit([(b.text, b.page)])
+        self.pending = []
+
+    def _emit(self, pieces: list[tuple[str, int]]) -> None:
+        text, starts, pos = "", [], 0
+        for t, p in pieces:
+            starts.append((len(text), p))
+            text += t
+        if self.mode == "references":
+            self.doc.references.append(re.sub(r"\s+", " ", text).strip())
+            return
+        sents, cursor = [], 0
+        for s in split_sentences(text):
+            first = s.split(" ", 1)[0]
+            i = text.find(first, cursor)
+            i = cursor if i < 0 else i
+            page = next((p for off, p in reversed(starts) if off <= i), starts[0][1])
+            sents.append(Sentence(s, page))
+            cursor = i + len(first)
+        if not sents:
+            return
+        par = Paragraph(sents)
+        if self.mode == "abstract":
+            self.doc.abstract.append(par)
+        else:
+            if not self.doc.sections:
+                self.doc.sections.append(Section("", 1, par.page))
+            self.doc.sections[-1].paragraphs.append(par)
+
+    def heading(self, text: str, level: int, page: int) -> None:
+        self.close()
+        if text.lower().rstrip(".") == "abstract":
+            self.mode = "abstract"
+        elif _REFERENCES.match(text.rstrip(".")):
+            self.mode = "references"
+        else:
+            self.mode = "body"
+            self.doc.sections.append(Section(text, level, page))
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.!?:;][\"')\]]*$", text))
+
+
+def read_pdf(path: str, password: str | None = None, pdf: pymupdf.Document | None = None) -> Document:
+    """Read a born-digital PDF into a Document (see the module docstring for the pipeline)."""
+    own = pdf is None
+    if own:
+        pdf = pymupdf.open(path)
+    try:
+        if pdf.needs_pass and not pdf.authenticate(password or ""):
+            raise ValueError("encrypted PDF: wrong or missing password")
+        return _read(pdf, str(path))
+    finally:
+        if own:
+            pdf.close()
+
+
+def _read(pdf: pymupdf.Document, source: str) -> Document:
+    doc = Document(source=source, pages=pdf.page_count)
+    raw_pages, heights, widths = [], [], []
+    for i, page in enumerate(pdf):
+        blocks = _page_lines(page)
+        chars = sum(len(ln.text) for b in blocks for ln in b)
+        if chars < 20 and page.get_images():
+            doc.warnings.append(f"page {i + 1}: no text layer (scanned?)")
+        elif chars and sum(ln.text.count("\ufffd") for b in blocks for ln in b) > 0.1 * chars:
+            doc.warnings.append(f"page {i + 1}: mostly unreadable characters (U+FFFD)")
+            blocks = []
+        raw_pages.append(blocks)
+        heights.append(page.rect.height)
+        widths.append(page.rect.width)
+    _drop_furniture(raw_pages, heights)
+
+    sizes, vocab = Counter(), Counter()
+    for blocks in raw_pages:
+        for b in blocks:
+            for ln in b:
+                sizes[ln.size] += len(ln.text)
+                for w in _WORD.findall(ln.text):
+                    w = w.lower()
+                    vocab[w] += 1
+                    if "-" in w:
+                        vocab.update(w.split("-"))
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    toc = {_toc_key(t): lvl for lvl, t, _ in pdf.get_toc()} if pdf.get_toc() else {}
+
+    pages = []
+    for pno, blocks in enumerate(raw_pages):
+        out = []
+        for lines in blocks:
+            for part in _split_block(lines, body):
+                b = Block(part, pno + 1)
+                _classify(b, body, heights[pno], toc)
+                out.append(b)
+        pages.append(_split_columns(out, widths[pno]))
+    _front_matter(doc, pages, body, pdf.metadata.get("title") or "")
+
+    builder = _Builder(doc, vocab)
+    for blocks in pages:
+        for b in blocks:
+            if b.kind == "front":
+                continue
+            if b.kind == "caption" or b.kind == "footnote" and builder.mode != "references":
+                if builder.pieces:
+                    builder.pending.append(b)
+                else:
+                    builder._emit([(b.text, b.page)])
+                continue
+            if b.kind == "heading":
+                builder.heading(b.text, b.level, b.page)
+                continue
+            _add_body_block(builder, b)
+    builder.close()
+    return doc
+
+
+def _toc_key(text: str) -> str:
+    return re.sub(r"[^a-z]", "", _norm(text).lower())
+
+
+def _classify(b: Block, body: float, height: float, toc: dict[str, int]) -> None:
+    text, size = b.text, b.size
+    short = len(text) <= 100 and len(b.lines) <= 2
+    if _CAPTION.match(text):
+        b.kind = "caption"
+    elif short and toc and _toc_key(text) in toc and not _ends_sentence(text[-1:]):
+        b.kind, b.level = "heading", toc[_toc_key(text)]
+    elif short and (_NAMED.match(text) and text[0].isupper() and (
+                    b.bold or size > body + 0.5 or text.isupper() or len(b.lines) == 1 and text[-1] != ".")
+                    or _NUMBERED.match(text) and (b.bold or size > body + 0.5)
+                    and sum(c.isalpha() for c in text) > 0.6 * len(text.replace(" ", ""))):
+        b.kind, b.level = "heading", _heading_level(text)
+    elif len(text) > 3 and (size < body - 0.9 and b.y0 > 0.6 * height or b.y0 > 0.75 * height and (
+            b.lines[0].marker or _FOOTNOTE_START.match(text))):
+        b.kind = "footnote"
+
+
+def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_title: str) -> None:
+    """Title, authors, abstract without a heading, and page-1 blocks above the first heading (dropped).
+
+    The title is the metadata title when page 1 shows it, else the largest-font text of page 1.
+    """
+    first = pages[0] if pages else []
+    candidates = [b for b in first if sum(c.isalpha() for c in b.text) >= 4]
+    if not candidates:
+        return
+    for b in first:  # run-in "Abstract—We ..." paragraph
+        if b.kind == "body" and _ABSTRACT_RUNIN.match(b.text):
+            b.lines[0].text = _ABSTRACT_RUNIN.sub("", b.lines[0].text)
+            b.kind = "abstract"
+            break
+    key = _toc_key(meta_title)
+    title_block = next((b for b in candidates if len(key) > 10 and key in _toc_key(b.text)), None)
+    top = max(max(ln.size for ln in b.lines) for b in candidates)
+    if title_block is None:
+        title_block = next(b for b in candidates if max(ln.size for ln in b.lines) == top)
+        if top <= body + 0.5 or title_block.y0 > 0.5 * max(b.y1 for b in first):
+            return
+    top = max(ln.size for ln in title_block.lines)
+    title_lines = [ln for ln in title_block.lines if ln.size >= top - 0.6]
+    title_block.kind = "front"
+    for b in first[first.index(title_block) + 1:]:  # a title set as several blocks, one per line
+        if abs(b.size - top) > 0.6 or b.y0 - title_lines[-1].y1 > 1.5 * top:
+            break
+        title_lines += b.lines
+        b.kind = "front"
+    doc.title = " ".join(ln.text for ln in title_lines)
+    stop = next((i for i, b in enumerate(first) if b.kind in ("heading", "abstract")), None)
+    limit = first[stop].y0 if stop is not None else title_block.y1
+    front = [b for i, b in enumerate(first) if b.kind == "body" and b.y0 >= title_block.y0 and (
+        b.y1 <= limit + 2 or b.y0 < limit and stop is not None and i < stop)]
+    has_abstract = any(b.kind == "abstract" or b.kind == "heading" and b.text.lower().startswith("abstract")
+                       for b in first)
+    for b in front:
+        b.kind = "abstract" if not has_abstract and len(b.text.split()) >= 30 else "front"
+    after = sorted((b for b in front if b.kind == "front" and b.y0 >= title_block.y1 - 1), key=lambda b: b.y0)
+    if after:
+        row = [b for b in after if abs(b.y0 - after[0].y0) < 4]
+        names = [b.lines[0].text for b in sorted(row, key=lambda b: b.x0) if "@" not in b.lines[0].text]
+        doc.authors = ", ".join(names)
+
+
+def _continues(builder: _Builder, b: Block, first: Line, second: Line | None) -> bool:
+    """Whether a new block continues the open paragraph (or reference entry) across a block,
+    column or page break."""
+    if not builder.pieces or builder.last is None:
+        return False
+    prev, page, right = builder.last
+    if builder.mode == "references":
+        return page == b.page and first.x0 > prev.x0 + 0.5 * first.size and not _REF_START.match(first.text)
+    if not _ends_sentence(prev.text) or first.text[:1].islower():
+        return True
+    indented = second is not None and first.x0 > second.x0 + 0.8 * first.size
+    short = prev.x1 < right - 2 * first.size
+    gap = page == b.page and abs(first.x0 - prev.x0) < first.size and first.y0 - prev.y1 > 0.8 * first.size
+    return not (indented or short or gap)
+
+
+def _add_body_block(builder: _Builder, b: Block) -> None:
+    """Add a body block's lines, starting new paragraphs at indents and short closing lines."""
+    if b.kind == "abstract" and builder.mode != "abstract":
+        builder.heading("Abstract", 1, b.page)
+    lines = b.lines
+    if lines and lines[0].bold_prefix and _is_heading_text(lines[0].bold_prefix.rstrip(".:")):
+        head = lines[0].bold_prefix.rstrip(".: ")
+        builder.heading(head, _heading_level(head), b.page)
+        rest = lines[0].text[len(lines[0].bold_prefix):].strip()
+        lines = ([Line(rest, *_box(lines[0]), lines[0].size, False, "")] if rest else []) + lines[1:]
+    if not lines:
+        return
+    if not _continues(builder, b, lines[0], lines[1] if len(lines) > 1 else None):
+        builder.close()
+    refs = builder.mode == "references"
+    for prev, ln in zip([None] + lines, lines):
+        if prev is None:
+            pass
+        elif refs and (_REF_START.match(ln.text) or ln.x0 < prev.x0 - 0.5 * ln.size):
+            builder.close()
+        elif _ends_sentence(prev.text) and (
+                (ln.x0 > prev.x0 + 0.8 * ln.size and not refs) or prev.x1 < b.x1 - 2 * ln.size):
+            builder.close()
+        builder.add_line(ln.text, b.page)
+        builder.last = (ln, b.page, b.x1)
+
+
+def _box(ln: Line) -> tuple[float, float, float, float]:
+    return ln.x0, ln.y0, ln.x1, ln.y1

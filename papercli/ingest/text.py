@@ -1,0 +1,89 @@
+"""Plain text and Markdown -> Document.
+
+Markdown: `#` headings become sections (the first `# ` heading is the title), a heading or a leading
+paragraph label named "Abstract" fills `Document.abstract`, a "References"/"Bibliography" section fills
+`Document.references` (one entry per line or list item). Plain text: blank-line separated paragraphs;
+short title-like lines ("1 Introduction", "Abstract") are recognised as headings too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from papercli.ingest.document import Document, Paragraph, Section, Sentence
+from papercli.ingest.sentences import split_sentences
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_TXT_HEADING = re.compile(
+    r"^((\d{1,2}(\.\d{1,2}){0,3}|[A-H](\.\d{1,2}){0,3})\.?\s+[A-Z][^.!?]{1,80}|abstract|references|bibliography"
+    r"|acknowledge?ments?|appendix)$", re.I)
+_REFERENCES = re.compile(r"^(references|bibliography)$", re.I)
+_ABSTRACT_LABEL = re.compile(r"^\**abstract\**\s*[.:\u2014-]\s*", re.I)
+
+
+def _paragraph(text: str) -> Paragraph | None:
+    sents = [Sentence(s, 1) for s in split_sentences(text)]
+    return Paragraph(sents) if sents else None
+
+
+def read_text(text: str, source: str, markdown: bool = False) -> Document:
+    """Parse text (Markdown when `markdown`) into a Document; every sentence is on page 1."""
+    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\u00ad", "")
+    doc = Document(source=source)
+    mode = "body"  # body | abstract | references
+    buf: list[str] = []
+
+    def flush() -> None:
+        nonlocal mode
+        if not buf:
+            return
+        raw = "\n".join(buf)
+        buf.clear()
+        if mode == "references":
+            entries = [re.sub(r"^\s*([-*+]|\d+\.|\[\d+\])\s+", "", ln).strip() for ln in raw.splitlines()]
+            doc.references += [e for e in entries if e]
+            return
+        if mode == "body" and not doc.abstract and not doc.sections and _ABSTRACT_LABEL.match(raw):
+            raw, mode = _ABSTRACT_LABEL.sub("", raw), "abstract"
+        par = _paragraph(raw)
+        if par is None:
+            return
+        if mode == "abstract":
+            doc.abstract.append(par)
+            return
+        if not doc.sections:
+            doc.sections.append(Section("", 1, 1))
+        doc.sections[-1].paragraphs.append(par)
+
+    for line in text.split("\n"):
+        stripped = line.strip()
+        m = _MD_HEADING.match(stripped) if markdown else None
+        plain_heading = not markdown and not buf and len(stripped) <= 60 and _TXT_HEADING.match(stripped)
+        if m or plain_heading:
+            flush()
+            heading = m.group(2) if m else stripped
+            level = len(m.group(1)) if m else 1
+            if m and level == 1 and not doc.title:
+                doc.title = heading
+            elif heading.lower().rstrip(".:") == "abstract":
+                mode = "abstract"
+            elif _REFERENCES.match(heading.rstrip(".:")):
+                mode = "references"
+            else:
+                mode = "body"
+                doc.sections.append(Section(heading, max(1, level - 1) if markdown and doc.title else level, 1))
+        elif not stripped:
+            flush()
+            if mode == "abstract" and doc.abstract and not markdown:
+                mode = "body"
+        else:
+            buf.append(stripped)
+    flush()
+    if not markdown and not doc.title and doc.sections and doc.sections[0].paragraphs:
+        first = doc.sections[0].paragraphs[0]
+        if len(first.sentences) == 1 and len(first.text.split()) <= 20 and not first.text.endswith("."):
+            doc.title = first.text
+            doc.sections[0].paragraphs.pop(0)
+    doc.sections = [s for s in doc.sections if s.paragraphs or s.heading]
+    return doc

@@ -1,0 +1,153 @@
+"""Inference: load the shipped model once, run one forward pass per context, decode grounded results.
+
+Every result points back to its document and page. Refusal: an answer is given only when the top
+evidence probability clears the threshold calibrated on dev data (`calibration.json` in the model dir).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from papercli.context import Context, EncodedDocument, build_context, context_inputs
+from papercli.ingest.document import Document
+from papercli.tokenizer import Tokenizer
+
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small"
+MAX_ANSWER_TOKENS = 30
+
+
+@dataclass
+class Evidence:
+    doc: int        # index of the document in the inputs
+    index: int      # body sentence index within that document
+    page: int
+    text: str
+    score: float    # probability that this sentence answers the question
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str | None                    # None when refused
+    evidence: list[Evidence] = field(default_factory=list)
+    answer_evidence: Evidence | None = None
+    confidence: float = 0.0
+    refused: bool = False
+
+
+def resolve_device(device: str = "auto") -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("--device cuda: no CUDA GPU is available")
+    return device
+
+
+def find_model_dir(model_dir: str | Path | None = None) -> Path:
+    """The model folder: an explicit path, else the one shipped inside the package or the checkout."""
+    candidates = [Path(model_dir)] if model_dir else [DEFAULT_MODEL, Path(__file__).resolve().parents[2] / "models" / "papercli-longnet-small"]
+    for c in candidates:
+        if (c / "model.safetensors").exists() and (c / "tokenizer.model").exists():
+            return c
+    raise FileNotFoundError(f"no trained model found in {candidates[0]} (needs model.safetensors and tokenizer.model)")
+
+
+class Engine:
+    def __init__(self, model, tok: Tokenizer, device: str, threshold: float):
+        self.model, self.tok, self.device, self.threshold = model, tok, device, threshold
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None, device: str = "auto") -> "Engine":
+        import torch
+
+        from papercli.longnet.model import load_model
+
+        d = find_model_dir(model_dir)
+        device = resolve_device(device)
+        if device == "cpu":
+            torch.set_num_threads(max(torch.get_num_threads(), 1))
+        calib = d / "calibration.json"
+        threshold = json.loads(calib.read_text())["threshold"] if calib.exists() else 0.0
+        return cls(load_model(d, device), Tokenizer(d / "tokenizer.model"), device, threshold)
+
+    def encode(self, doc: Document) -> EncodedDocument:
+        return EncodedDocument.encode(doc, self.tok)
+
+    def _forward(self, ctx: Context) -> dict:
+        import torch
+
+        with torch.inference_mode():
+            if self.device == "cuda":
+                with torch.autocast("cuda", dtype=torch.bfloat16):
+                    out = self.model(**context_inputs(ctx, self.device))
+            else:
+                out = self.model(**context_inputs(ctx, self.device))
+        return {k: v[0].float().cpu() for k, v in out.items()}
+
+    def salience(self, doc: Document, encoded: EncodedDocument | None = None) -> list[float]:
+        """One salience score per body sentence of `doc`, in `doc.body_sentences()` order."""
+        ctx = build_context([encoded or self.encode(doc)], self.tok)
+        return self._forward(ctx)["salience"].tolist()
+
+    def ask(self, docs: Document | list[Document], question: str, encoded: list[EncodedDocument] | None = None,
+            top_k: int = 3) -> Answer:
+        """Answer `question` from all `docs` read at once: ranked evidence, a quoted span, or a refusal."""
+        import torch
+
+        docs = [docs] if isinstance(docs, Document) else docs
+        encoded = encoded or [self.encode(d) for d in docs]
+        rows = [list(d.body_sentences()) for d in docs]
+        ctx = build_context(encoded, self.tok, question, [[s.text for _, _, s in r] for r in rows])
+        if not ctx.sentences:
+            return Answer(question, None, refused=True)
+        out = self._forward(ctx)
+        prob = torch.softmax(out["evidence"], -1)
+        order = torch.argsort(prob, descending=True)[: max(top_k, 3)].tolist()
+
+        def evidence(k: int) -> Evidence:
+            ref = ctx.sentences[k]
+            s = rows[ref.doc][ref.index][2]
+            return Evidence(ref.doc, ref.index, s.page, s.text, float(prob[k]))
+
+        ranked = [evidence(k) for k in order]
+        confidence = ranked[0].score
+        if confidence < self.threshold:
+            return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True)
+        k, i, j = self._best_span(ctx, out, order[:3], prob)
+        best = evidence(k)
+        return Answer(question, self._quote(best.text, i, j), ranked[:top_k], best, confidence)
+
+    @staticmethod
+    def _best_span(ctx: Context, out: dict, candidates: list[int], prob) -> tuple[int, int, int]:
+        """(context sentence, first token, last token) of the best span inside the top evidence sentences.
+
+        Token positions are relative to the sentence; a span's score adds its start and end logits to
+        the log-probability of its sentence.
+        """
+        import torch
+
+        best, best_score = (candidates[0], 0, 0), -float("inf")
+        for k in candidates:
+            ref = ctx.sentences[k]
+            n = ref.end - ref.start
+            if n <= 0:
+                continue
+            scores = out["start"][ref.start:ref.end, None] + out["end"][None, ref.start:ref.end]
+            valid = torch.ones(n, n, dtype=torch.bool).triu() & ~torch.ones(n, n, dtype=torch.bool).triu(MAX_ANSWER_TOKENS)
+            flat = int(torch.argmax(scores.masked_fill(~valid, -float("inf"))))
+            score = float(scores.view(-1)[flat]) + float(torch.log(prob[k]))
+            if score > best_score:
+                best, best_score = (k, flat // n, flat % n), score
+        return best
+
+    def _quote(self, text: str, i: int, j: int) -> str:
+        """The exact characters of `text` covered by its tokens i..j."""
+        _, offsets = self.tok.encode_with_offsets(text)
+        if not offsets:
+            return text
+        i, j = min(i, len(offsets) - 1), min(j, len(offsets) - 1)
+        return text[offsets[i][0]:offsets[j][1]].strip()

@@ -1,0 +1,81 @@
+import random
+
+import numpy as np
+
+from papercli.eval import baselines as bl
+from papercli.ingest.document import Document, Paragraph, Section, Sentence
+
+
+def make_doc(sections, source="doc", title=""):
+    """sections: list of paragraphs, each a list of sentence strings."""
+    return Document(source=source, title=title, sections=[
+        Section(f"Section {i}", 1, 1, [Paragraph([Sentence(s, 1) for s in par]) for par in pars])
+        for i, pars in enumerate(sections)])
+
+
+GRAPH_DOC = make_doc([[["Neural networks learn representations quickly.",
+                        "Graph methods rank sentences well."],
+                       ["Neural networks learn representations and graph methods rank sentences.",
+                        "Bananas taste sweet."]]])
+
+
+def test_lead_and_select():
+    doc = make_doc([[["Alpha beta gamma.", "Delta epsilon zeta."]], [["Eta theta iota.", "Kappa lambda mu."]]])
+    sents = bl.body_texts(doc)
+    assert bl.select(sents, bl.lead_scores(doc), words=6) == [0, 1]
+    assert bl.select(sents, bl.lead_scores(doc), words=7) == [0, 1, 2]
+
+
+def test_select_skips_redundant_sentences():
+    sents = ["Graph methods rank sentences.", "Graph methods rank sentences well.", "Bananas taste sweet."]
+    assert bl.select(sents, [3, 2, 1], words=100) == [0, 2]
+
+
+def test_random_is_seeded():
+    assert bl.random_scores(GRAPH_DOC, 1) == bl.random_scores(GRAPH_DOC, 1)
+    assert bl.random_scores(GRAPH_DOC, 1) != bl.random_scores(GRAPH_DOC, 2)
+
+
+def test_lexrank_and_textrank_prefer_the_central_sentence():
+    for fn in (bl.lexrank_scores, bl.textrank_scores):
+        scores = fn(GRAPH_DOC)
+        assert len(scores) == 4
+        assert int(np.argmax(scores)) == 2, fn.__name__
+        assert int(np.argmin(scores)) == 3, fn.__name__
+
+
+def test_bm25_ranks_query_sentence_first():
+    sents = ["Cats sleep a lot during the day.", "The transformer attention mechanism scales quadratically.",
+             "Dogs bark at night.", "Attention is a word."]
+    ranked = bl.BM25(sents).rank("How does attention scale in the transformer?")
+    assert [i for i, _ in ranked[:2]] == [1, 3]
+    assert ranked[-1][1] == 0.0
+
+
+def test_feature_lr_fits_separable_data():
+    rng = np.random.default_rng(0)
+    x = rng.random((400, 3))
+    y = (x[:, 0] < 0.2).astype(float)
+    lr = bl.FeatureLR().fit(x, y)
+    assert lr.w[0] < 0
+    d = lr.decision(x)
+    assert d[y == 1].min() > d[y == 0].max() - 1.0
+
+
+def test_feature_lr_learns_position_rule():
+    rng = random.Random(0)
+    vocab = [f"w{i}x" for i in range(200)]
+
+    def paper(k):
+        pars = [[" ".join(rng.choice(vocab) for _ in range(8)) + "." for _ in range(4)] for _ in range(3)]
+        return make_doc([pars], source=f"p{k}")
+
+    docs = [paper(k) for k in range(15)]
+    lr = bl.train_feature_lr(((d, bl.body_texts(d)[0]) for d in docs), words=20)
+    test = paper(99)
+    assert int(np.argmax(lr.scores(test))) == 0
+
+
+def test_oracle_picks_the_reference_sentence():
+    doc = make_doc([[["Bananas taste sweet.", "Graph methods rank sentences well.", "Cats sleep."]]])
+    assert bl.oracle_indices(doc, "Graph methods rank sentences.", 10) == [1]

@@ -1,0 +1,102 @@
+import json
+from types import SimpleNamespace
+
+import pytest
+from typer.testing import CliRunner
+
+from papercli.cli import app
+from papercli.eval import qa, summarize
+from papercli.eval.baselines import body_texts, lead_scores
+
+PAPER = {
+    "id": "t:1", "title": "Sparse attention for long documents", "split": "dev",
+    "abstract": "We propose sparse attention for long documents. It reads whole papers at once.",
+    "sections": [
+        {"heading": "Introduction", "paragraphs": [
+            "We propose sparse attention for long documents. Long inputs are common in science.",
+            "Bananas are a popular fruit. They grow in warm places."]},
+        {"heading": "Results", "paragraphs": ["The model reads whole papers at once. It is fast on long inputs."]}],
+    "summaries": {"human": "Sparse attention reads whole papers."},
+}
+COVID = {
+    "id": 1, "title": "A virus paper",
+    "context": "A virus paper\n\nThe incubation period is 5 days on average. Masks reduce spread.\n\n"
+               "Vaccines were tested in 2020. Hand washing helps.",
+    "questions": [{"id": 1, "question": "What is the average incubation period?", "answers": [{"text": "5 days"}]},
+                  {"id": 2, "question": "When were vaccines tested?", "answers": [{"text": "2020"}]}],
+}
+
+
+class FakeEngine:
+    """Lead scores as salience; answers from the sentence that holds the gold answer, or refuses."""
+
+    def __init__(self, refuse=False):
+        self.refuse = refuse
+
+    def salience(self, doc):
+        return lead_scores(doc)
+
+    def ask(self, doc, question):
+        sents = body_texts(doc)
+        gold = {"What is the average incubation period?": "5 days", "When were vaccines tested?": "2020"}[question]
+        idx = next(i for i, s in enumerate(sents) if gold in s)
+
+        return SimpleNamespace(answer=None if self.refuse else gold,
+                               evidence=[SimpleNamespace(index=idx, score=0.9), SimpleNamespace(index=0, score=0.1)])
+
+
+def test_summarize_evaluate_with_fake_model():
+    res = summarize.evaluate([PAPER, PAPER], words=12, engine=FakeEngine())
+    systems = res["systems"]
+    assert {"lead", "random", "lexrank", "textrank", "oracle", "model"} <= set(systems)
+    assert set(systems["lead"]) == {"abstract", "human"} and systems["lead"]["abstract"]["n"] == 2
+    assert systems["model"]["abstract"]["rouge1"] == systems["lead"]["abstract"]["rouge1"]
+    best = max(s["abstract"]["rouge2"]["mean"] for s in systems.values())
+    assert systems["oracle"]["abstract"]["rouge2"]["mean"] == pytest.approx(best)
+
+
+def test_spread_covers_the_whole_list():
+    assert summarize.spread(list(range(10)), 3) == [0, 3, 6]
+    assert summarize.spread(list(range(3)), None) == [0, 1, 2]
+
+
+def test_qa_evaluate_bm25_and_fake_model():
+    res = qa.evaluate([COVID], FakeEngine())
+    bm25, model = res["systems"]["bm25"], res["systems"]["model"]
+    assert res["questions"] == 2
+    assert bm25["hit1"]["mean"] == 100.0 and bm25["em"]["mean"] == 0.0 and bm25["f1"]["mean"] > 0
+    assert model["em"]["mean"] == 100.0 and model["hit1"]["mean"] == 100.0 and model["refused"]["mean"] == 0.0
+    refused = qa.evaluate([COVID], FakeEngine(refuse=True), limit=1)["systems"]["model"]
+    assert refused["refused"]["mean"] == 100.0 and refused["f1"]["mean"] == 0.0 and refused["hit1"]["mean"] == 100.0
+
+
+def test_load_engine_without_model_returns_none(tmp_path):
+    assert summarize.load_engine(str(tmp_path / "no-model")) is None
+
+
+def test_cli_eval_qa_writes_json(tmp_path):
+    data = tmp_path / "qa.jsonl"
+    data.write_text(json.dumps(COVID) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["eval", "qa", "--data", str(data), "--out", str(out),
+                                      "--model", str(tmp_path / "no-model")])
+    assert result.exit_code == 0, result.output
+    assert "bm25" in result.output
+    assert json.loads((out / "qa.json").read_text())["questions"] == 2
+
+
+def test_cli_eval_summarize_writes_json_and_chart(tmp_path):
+    import gzip
+
+    data = tmp_path / "papers.jsonl.gz"
+    with gzip.open(data, "wt") as f:
+        for split in ("dev", "train"):
+            f.write(json.dumps({**PAPER, "split": split}) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["eval", "summarize", "--data", str(data), "--words", "12",
+                                      "--train-papers", "1", "--out", str(out),
+                                      "--model", str(tmp_path / "no-model")])
+    assert result.exit_code == 0, result.output
+    saved = json.loads((out / "summarize.json").read_text())
+    assert saved["papers"] == 1 and "lr_features" in saved["systems"]
+    assert (out / "summarize.png").exists()
