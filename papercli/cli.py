@@ -222,6 +222,62 @@ def bench_attention(
                         dense_max_s=dense_max_s, plot=plot)
 
 
+# --- train: tokenizer, model ---
+
+train_app = typer.Typer(no_args_is_help=True, help="Train the tokenizer and the LongNet model on the corpus.")
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("tokenizer")
+def train_tokenizer_cmd(
+    out: str = typer.Option("models/papercli-longnet-small/tokenizer.model", "--out"),
+    data: Optional[str] = typer.Option(None, "--data", help="papers.jsonl.gz (default: ../shared/data)."),
+    vocab_size: int = typer.Option(16000, "--vocab-size"),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Train the SentencePiece tokenizer on the train split."""
+    from papercli.train.tokenizer_corpus import train_corpus_tokenizer
+
+    tok = train_corpus_tokenizer(out, data, vocab_size, seed)
+    print(f"tokenizer: {tok.vocab_size} pieces -> {out}", file=sys.stderr)
+
+
+@train_app.command("model")
+def train_model_cmd(
+    out: str = typer.Option("runs/small", "--out", help="Run folder: cache, checkpoints (resumed), log."),
+    tokenizer: str = typer.Option("models/papercli-longnet-small/tokenizer.model", "--tokenizer"),
+    data: Optional[str] = typer.Option(None, "--data", help="papers.jsonl.gz (default: ../shared/data)."),
+    steps: int = typer.Option(2000, "--steps"),
+    lr: float = typer.Option(1e-3, "--lr"),
+    max_tokens: int = typer.Option(8192, "--max-tokens", help="Context length cap for training examples."),
+    seed: int = typer.Option(0, "--seed"),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Use only the first N train papers."),
+    threads: int = typer.Option(2, "--threads"),
+    ckpt_every: int = typer.Option(50, "--ckpt-every"),
+) -> None:
+    """Train (or resume) the LongNet on the train split; the final model lands in OUT/final."""
+    from papercli.train.loop import TrainConfig, train
+
+    final = train(TrainConfig(out=out, tokenizer=tokenizer, data=data, steps=steps, lr=lr, max_tokens=max_tokens,
+                              seed=seed, limit=limit, threads=threads, ckpt_every=ckpt_every))
+    print(f"model -> {final}", file=sys.stderr)
+
+
+@train_app.command("calibrate")
+def train_calibrate_cmd(
+    model: str = typer.Option("models/papercli-longnet-small", "--model", help="Model directory to calibrate."),
+    papers: int = typer.Option(40, "--papers", help="Dev papers to calibrate on."),
+    data: Optional[str] = typer.Option(None, "--data", help="papers.jsonl.gz (default: ../shared/data)."),
+) -> None:
+    """Calibrate the refusal threshold on dev papers; writes MODEL/calibration.json."""
+    import json
+
+    from papercli.tasks.engine import Engine
+    from papercli.train.calibrate import write_calibration
+
+    print(json.dumps(write_calibration(Engine.load(model, "cpu"), model, papers=papers, data=data), indent=2))
+
+
 # --- eval: summarize, qa, needle ---
 
 _MODEL_OPT = typer.Option(None, "--model", help="Model directory (default: the shipped model, if any).")
@@ -276,6 +332,249 @@ def eval_needle(
         err(f"--lengths must be comma-separated integers, got {lengths!r}")
         raise typer.Exit(EXIT_FATAL)
     needle.run(data, sizes, depths, seeds, out, model)
+
+
+# --- tasks: ask, summarize, bench e2e ---
+
+
+class _TaskDevice(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+_TASK_MODEL_OPT = typer.Option(None, "--model", help="Model directory (default: $PAPERCLI_MODEL, else the shipped "
+                                                     "model).")
+_TASK_DEVICE_OPT = typer.Option(_TaskDevice.auto, "--device", help="auto: CUDA when available, else CPU.")
+_TASK_MAX_TOKENS_OPT = typer.Option(1_500_000, "--max-tokens", min=1,
+                                    help="Refuse contexts longer than this many tokens (memory guard).")
+_TASK_NO_CACHE_OPT = typer.Option(False, "--no-cache", help="Neither read nor write the cache of extracted papers "
+                                                            "and token ids ($PAPERCLI_CACHE_DIR, else "
+                                                            "$XDG_CACHE_HOME/papercli).")
+_TASK_PASSWORD_OPT = typer.Option(None, "--password", help="Password of encrypted PDFs (never cached).")
+
+
+def _task_engine(model: Optional[str], device: _TaskDevice):
+    from papercli.tasks.engine import Engine
+
+    try:
+        return Engine.load(model, device.value)
+    except (FileNotFoundError, RuntimeError, OSError, ValueError, KeyError) as e:
+        err(f"cannot load the model: {e}")
+        raise typer.Exit(EXIT_FATAL)
+
+
+@app.command()
+def ask(
+    args: Optional[list[str]] = typer.Argument(None, metavar="PATH... QUESTION",
+                                               help="Papers (PDF, .txt, .md, folders, - for stdin), then the "
+                                                    "question; with --questions every argument is a path."),
+    questions: Optional[str] = typer.Option(None, "--questions", "-q",
+                                            help="File with one question a line (- for stdin); the papers are "
+                                                 "read once, one JSON line per question by default."),
+    top_k: int = typer.Option(3, "--top-k", "-k", min=1, help="Evidence sentences to show."),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f",
+                                         help="text (default), md, json, jsonl (default with --questions)."),
+    model: Optional[str] = _TASK_MODEL_OPT,
+    device: _TaskDevice = _TASK_DEVICE_OPT,
+    max_tokens: int = _TASK_MAX_TOKENS_OPT,
+    no_cache: bool = _TASK_NO_CACHE_OPT,
+    password: Optional[str] = _TASK_PASSWORD_OPT,
+) -> None:
+    """Answer a question from all the papers read at once: a quoted span with its page, or "not found"."""
+    from pathlib import Path
+
+    from papercli.cache import Cache
+    from papercli.ingest import expand_inputs
+    from papercli.tasks import ask as task
+    from papercli.tasks import render
+
+    args = list(args or [])
+    usage = 'usage: papercli ask PATH... "QUESTION"   or   papercli ask PATH... --questions FILE'
+    if questions is None:
+        if len(args) < 2:
+            err(f"missing {'QUESTION' if args else 'PATH and QUESTION'}; {usage}")
+            raise typer.Exit(EXIT_FATAL)
+        paths, qs = args[:-1], [args[-1]]
+        if qs[0] == "-" or (Path(qs[0]).exists() and not qs[0].rstrip().endswith("?")):
+            err(f"the last argument must be the question, got the path {qs[0]!r}; {usage}")
+            raise typer.Exit(EXIT_FATAL)
+        if not qs[0].strip():
+            err(f"empty question; {usage}")
+            raise typer.Exit(EXIT_FATAL)
+    else:
+        paths = args
+        if not paths:
+            err(f"missing PATH; {usage}")
+            raise typer.Exit(EXIT_FATAL)
+        if questions == "-" and "-" in paths:
+            err("stdin (-) cannot hold both a paper and the questions")
+            raise typer.Exit(EXIT_FATAL)
+        try:
+            qs = task.read_questions(questions)
+        except (OSError, UnicodeDecodeError) as e:
+            err(f"{questions}: cannot read questions ({getattr(e, 'strerror', None) or e})")
+            raise typer.Exit(EXIT_FATAL)
+        if not qs:
+            err(f"{questions}: no questions (one question a line)")
+            raise typer.Exit(EXIT_FATAL)
+    out_fmt = (fmt.value if fmt else ("jsonl" if questions is not None else "text"))
+
+    inputs = expand_inputs(paths)
+    cache = Cache(enabled=not no_cache)
+    papers, failed = task.load_papers(inputs, password, cache, err)
+    if not papers:
+        err("no readable papers")
+        raise typer.Exit(EXIT_FATAL)
+    engine = _task_engine(model, device)
+    tokens = task.encode_papers(engine, papers, cache)
+    try:
+        task.check_budget(tokens, max_tokens, "these papers" if len(papers) > 1 else papers[0].path)
+    except task.TooManyTokens as e:
+        err(str(e))
+        raise typer.Exit(EXIT_FATAL)
+    results = []
+    for r in task.ask_many(engine, papers, qs, top_k):
+        if out_fmt == "json" and len(qs) > 1:
+            results.append(r)
+        else:
+            render.emit("ask", r, out_fmt)
+    if results:
+        sys.stdout.write(render.render_many("ask", results, "json"))
+    if failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def summarize(
+    paths: list[str] = typer.Argument(..., help="PDF, .txt or .md files, folders (recursive), or - for stdin."),
+    output: Optional[str] = typer.Option(None, "--output", "-o",
+                                         help="Folder for the summaries, one file per paper (<file name>.<format>); "
+                                              "without it, summaries go to stdout."),
+    sentences: Optional[int] = typer.Option(None, "--sentences", "-n", min=1, help="Summary length in sentences."),
+    words: Optional[int] = typer.Option(None, "--words", "-w", min=1,
+                                        help="Summary length in words (default 200, the evaluation budget)."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, md, json or jsonl."),
+    force: bool = typer.Option(False, "--force", help="Redo papers whose output file already exists."),
+    model: Optional[str] = _TASK_MODEL_OPT,
+    device: _TaskDevice = _TASK_DEVICE_OPT,
+    max_tokens: int = _TASK_MAX_TOKENS_OPT,
+    no_cache: bool = _TASK_NO_CACHE_OPT,
+    password: Optional[str] = _TASK_PASSWORD_OPT,
+) -> None:
+    """Summarize each paper from its most salient sentences, in paper order, each with its page."""
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from papercli.cache import Cache
+    from papercli.ingest import expand_inputs
+    from papercli.io import write_atomic
+    from papercli.tasks import ask as task
+    from papercli.tasks import render
+    from papercli.tasks import summarize as summ
+
+    if sentences is not None and words is not None:
+        err("give --sentences or --words, not both")
+        raise typer.Exit(EXIT_FATAL)
+    inputs = expand_inputs(paths)
+    batch = len(inputs) > 1 or any(p != "-" and Path(p).is_dir() for p in paths)
+    targets: dict[str, Path] = {}
+    if output is not None:
+        if Path(output).exists() and not Path(output).is_dir():
+            err(f"{output}: not a folder (-o takes a folder, one file per paper)")
+            raise typer.Exit(EXIT_FATAL)
+        try:
+            Path(output).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            err(f"{output}: cannot create folder ({e.strerror or e})")
+            raise typer.Exit(EXIT_FATAL)
+        names = summ.output_names(inputs, _EXT[fmt.value])
+        targets = {p: Path(output) / names[p] for p in inputs}
+    todo = [p for p in inputs if force or p not in targets or not targets[p].exists()]
+    skipped = len(inputs) - len(todo)
+    cache = Cache(enabled=not no_cache)
+    engine, done, failed, collected = None, 0, 0, []
+
+    bar = tqdm(todo, file=sys.stderr, unit="paper", desc="summarize", disable=None if batch else True,
+               dynamic_ncols=True)
+
+    def report(msg: str) -> None:
+        if bar.disable:
+            err(msg)
+        else:
+            tqdm.write(f"papercli: {msg}", file=sys.stderr)
+
+    for path in bar:
+        papers, bad = task.load_papers([path], password, cache, report)
+        if bad:
+            failed += 1
+            continue
+        paper = papers[0]
+        try:
+            if engine is None:
+                engine = _task_engine(model, device)
+            tokens = task.encode_papers(engine, [paper], cache)
+            task.check_budget(tokens, max_tokens, path)
+            result = summ.summarize(engine, paper, words, sentences)
+        except typer.Exit:
+            bar.close()
+            raise
+        except task.TooManyTokens as e:
+            report(str(e))
+            failed += 1
+            continue
+        except Exception as e:  # one bad paper must not stop a batch
+            report(f"{path}: summarization failed ({type(e).__name__}: {e})")
+            failed += 1
+            continue
+        if path in targets:
+            try:
+                write_atomic(targets[path], render.render("summarize", result, fmt.value))
+            except OSError as e:
+                report(f"{targets[path]}: cannot write ({e.strerror or e})")
+                failed += 1
+                continue
+        elif fmt.value == "json":
+            collected.append(result)
+        else:
+            if done and fmt.value in ("text", "md"):
+                sys.stdout.write("\n")
+            render.emit("summarize", result, fmt.value)
+        done += 1
+    bar.close()
+    if collected:
+        sys.stdout.write(render.render_many("summarize", collected, "json"))
+        sys.stdout.flush()
+    if batch or output is not None:
+        where = f" -> {output}" if output is not None else ""
+        err(f"summarize: {done} succeeded, {failed} failed, {skipped} skipped{where}")
+    if failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@bench_app.command("e2e")
+def bench_e2e_cmd(
+    fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+    sizes: str = typer.Option("100000,1000000", "--sizes",
+                              help="Token targets of the repeated-samples collections, comma-separated."),
+    model: Optional[str] = _TASK_MODEL_OPT,
+    device: _TaskDevice = _TASK_DEVICE_OPT,
+    results: Optional[str] = typer.Option(None, "--results", help="Also write a Markdown report to this file "
+                                                                  "(e.g. benchmarks/RESULTS_e2e.md)."),
+) -> None:
+    """End to end ask: seconds per stage and peak RSS, one sample paper and ~100K / ~1M-token collections."""
+    from papercli import bench_e2e
+
+    if fmt.value not in ("text", "json"):
+        err("--format must be text or json")
+        raise typer.Exit(EXIT_FATAL)
+    try:
+        targets = [int(x) for x in sizes.split(",") if x.strip()]
+    except ValueError:
+        err(f"--sizes must be comma-separated integers, got {sizes!r}")
+        raise typer.Exit(EXIT_FATAL)
+    raise typer.Exit(bench_e2e.run(targets, model, device.value, fmt.value, results))
 
 
 def main() -> None:

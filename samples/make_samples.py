@@ -23,10 +23,10 @@ from pathlib import Path
 import pymupdf
 
 W, H = 612, 792
-MARGIN_X, TOP, BOTTOM = 80, 72, 716
+MARGIN_X, TOP, BOTTOM = 92, 72, 716
 GAP = 20
 COL_W = (W - 2 * MARGIN_X - GAP) / 2
-BODY, LEAD = 11, 13.6
+BODY, LEAD = 11, 14.4
 FONTS = {"T": pymupdf.Font("tiro"), "TB": pymupdf.Font("tibo")}
 _LIGATURES = (("ffi", "\ufb03"), ("fi", "\ufb01"), ("fl", "\ufb02"))
 

@@ -119,7 +119,12 @@ def _load_pdf_bytes(data: bytes, path: str, password: str | None) -> Document:
             doc = read_pdf(path, pdf=pdf)
         except Exception as e:  # MuPDF raises many types on damaged content streams
             raise IngestError(path, f"unreadable PDF ({_first_line(e)})") from None
+        repaired = pdf.is_repaired
     if not doc.title and not doc.abstract and not any(s.paragraphs for s in doc.sections):
-        scanned = sum(w.endswith("(scanned?)") for w in doc.warnings)
+        if repaired:
+            raise IngestError(path, "corrupt or truncated PDF (no text after repair)")
+        scanned = any(w.endswith("(scanned?)") for w in doc.warnings)
         raise IngestError(path, _OCR_HINT if scanned else "no extractable text")
+    if repaired:
+        doc.warnings.append("damaged PDF was repaired; text may be incomplete")
     return doc

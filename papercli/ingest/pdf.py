@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pymupdf
@@ -31,7 +31,6 @@ _NAMED = re.compile(
     r"|evaluation|references|bibliography|acknowledge?ments?|appendix|appendices|limitations|future work"
     r"|summary|conclusions? and future work)\.?$", re.I)
 _REFERENCES = re.compile(r"^(references|bibliography|literature cited|works cited)$", re.I)
-_BACK = re.compile(r"^(acknowledge?ments?|appendix|appendices|supplementary material)\b", re.I)
 _ABSTRACT_RUNIN = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.I)
 _CAPTION = re.compile(r"^(figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
@@ -57,7 +56,7 @@ class Line:
 class Block:
     lines: list[Line]
     page: int
-    kind: str = "body"  # body | heading | caption | footnote | front
+    kind: str = "body"  # body | heading | caption | footnote | abstract | front (dropped)
     level: int = 1
     x0: float = field(init=False)
     y0: float = field(init=False)
@@ -65,9 +64,6 @@ class Block:
     y1: float = field(init=False)
 
     def __post_init__(self) -> None:
-        self.refresh()
-
-    def refresh(self) -> None:
         self.x0 = min(ln.x0 for ln in self.lines)
         self.y0 = min(ln.y0 for ln in self.lines)
         self.x1 = max(ln.x1 for ln in self.lines)
@@ -90,7 +86,7 @@ class Block:
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
+    return unicodedata.normalize("NFKC", text).replace("\u00a0", " ") if not text.isascii() else text
 
 
 def _is_mark(spans: list[dict], size: float) -> bool:
@@ -109,11 +105,12 @@ def _make_line(segments: list[list[dict]], bbox: list[float]) -> Line:
         text += piece if not text or piece[:1] in ".,;:)]" else " " + piece
     text = _norm(text)
     lengths = [len(s["text"].strip()) for s in spans]
-    sizes = Counter()
+    sizes: dict[float, int] = {}
     for s, n in zip(spans, lengths):
-        sizes[round(s["size"], 1)] += n
-    size = sizes.most_common(1)[0][0]
-    is_bold = [bool(s["flags"] & 16) or "bold" in s["font"].lower() for s in spans]
+        key = round(s["size"], 1)
+        sizes[key] = sizes.get(key, 0) + n
+    size = max(sizes, key=sizes.get)
+    is_bold = [bool(s["flags"] & 16) or "Bold" in s["font"] or "bold" in s["font"] for s in spans]
     bold_chars = sum(n for n, bb in zip(lengths, is_bold) if bb)
     prefix = ""
     if is_bold[0] and not all(is_bold):
@@ -249,9 +246,6 @@ class _Builder:
             return text[:-1], ""
         return text, ""
 
-    def open_text(self) -> str:
-        return "".join(t for t, _ in self.pieces)
-
     def add_line(self, text: str, page: int) -> None:
         if self.pieces:
             last, p = self.pieces[-1]
@@ -269,8 +263,15 @@ class _Builder:
             self._emit([(b.text, b.page)])
         self.pending = []
 
+    def add_float(self, b: Block) -> None:
+        """A caption or footnote: a paragraph of its own, after the open paragraph if there is one."""
+        if self.pieces:
+            self.pending.append(b)
+        else:
+            self._emit([(b.text, b.page)])
+
     def _emit(self, pieces: list[tuple[str, int]]) -> None:
-        text, starts, pos = "", [], 0
+        text, starts = "", []
         for t, p in pieces:
             starts.append((len(text), p))
             text += t
@@ -316,7 +317,7 @@ def read_pdf(path: str, password: str | None = None, pdf: pymupdf.Document | Non
     if own:
         pdf = pymupdf.open(path)
     try:
-        if pdf.needs_pass and not pdf.authenticate(password or ""):
+        if pdf.is_encrypted and not pdf.authenticate(password or ""):
             raise ValueError("encrypted PDF: wrong or missing password")
         return _read(pdf, str(path))
     finally:
@@ -370,15 +371,11 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
             if b.kind == "front":
                 continue
             if b.kind == "caption" or b.kind == "footnote" and builder.mode != "references":
-                if builder.pieces:
-                    builder.pending.append(b)
-                else:
-                    builder._emit([(b.text, b.page)])
-                continue
-            if b.kind == "heading":
+                builder.add_float(b)
+            elif b.kind == "heading":
                 builder.heading(b.text, b.level, b.page)
-                continue
-            _add_body_block(builder, b)
+            else:
+                _add_body_block(builder, b)
     builder.close()
     return doc
 
@@ -419,7 +416,8 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
             b.kind = "abstract"
             break
     key = _toc_key(meta_title)
-    title_block = next((b for b in candidates if len(key) > 10 and key in _toc_key(b.text)), None)
+    title_block = next((b for b in candidates if len(key) > 10 and (
+        key in _toc_key(b.text) or len(_toc_key(b.text)) > 10 and key.startswith(_toc_key(b.text)))), None)
     top = max(max(ln.size for ln in b.lines) for b in candidates)
     if title_block is None:
         title_block = next(b for b in candidates if max(ln.size for ln in b.lines) == top)
@@ -465,32 +463,31 @@ def _continues(builder: _Builder, b: Block, first: Line, second: Line | None) ->
     return not (indented or short or gap)
 
 
+def _breaks(prev: Line, ln: Line, right: float, refs: bool) -> bool:
+    """Whether `ln` starts a new paragraph (or reference entry) inside a block."""
+    if refs:
+        return bool(_REF_START.match(ln.text)) or ln.x0 < prev.x0 - 0.5 * ln.size
+    return _ends_sentence(prev.text) and not ln.text[:1].islower() and (
+        ln.x0 > prev.x0 + 0.8 * ln.size or prev.x1 < right - 2 * ln.size)
+
+
 def _add_body_block(builder: _Builder, b: Block) -> None:
     """Add a body block's lines, starting new paragraphs at indents and short closing lines."""
     if b.kind == "abstract" and builder.mode != "abstract":
         builder.heading("Abstract", 1, b.page)
     lines = b.lines
     if lines and lines[0].bold_prefix and _is_heading_text(lines[0].bold_prefix.rstrip(".:")):
-        head = lines[0].bold_prefix.rstrip(".: ")
+        head = lines[0].bold_prefix.rstrip(".: ")  # run-in heading: "2.1 Model. We use ..."
         builder.heading(head, _heading_level(head), b.page)
         rest = lines[0].text[len(lines[0].bold_prefix):].strip()
-        lines = ([Line(rest, *_box(lines[0]), lines[0].size, False, "")] if rest else []) + lines[1:]
+        lines = ([replace(lines[0], text=rest, bold=False, bold_prefix="")] if rest else []) + lines[1:]
     if not lines:
         return
     if not _continues(builder, b, lines[0], lines[1] if len(lines) > 1 else None):
         builder.close()
     refs = builder.mode == "references"
-    for prev, ln in zip([None] + lines, lines):
-        if prev is None:
-            pass
-        elif refs and (_REF_START.match(ln.text) or ln.x0 < prev.x0 - 0.5 * ln.size):
-            builder.close()
-        elif _ends_sentence(prev.text) and (
-                (ln.x0 > prev.x0 + 0.8 * ln.size and not refs) or prev.x1 < b.x1 - 2 * ln.size):
+    for i, ln in enumerate(lines):
+        if i and _breaks(lines[i - 1], ln, b.x1, refs):
             builder.close()
         builder.add_line(ln.text, b.page)
         builder.last = (ln, b.page, b.x1)
-
-
-def _box(ln: Line) -> tuple[float, float, float, float]:
-    return ln.x0, ln.y0, ln.x1, ln.y1

@@ -1,8 +1,9 @@
 """Plain text and Markdown -> Document.
 
-Markdown: `#` headings become sections (the first `# ` heading is the title), a heading or a leading
-paragraph label named "Abstract" fills `Document.abstract`, a "References"/"Bibliography" section fills
-`Document.references` (one entry per line or list item). Plain text: blank-line separated paragraphs;
+Markdown: `#` headings become sections (the first `# ` heading is the title, an `*italic*` line right
+after it the authors), a heading or a leading paragraph label named "Abstract" fills `Document.abstract`,
+`> ` quotes (captions) and `[^n]: ` footnotes are paragraphs of their own, `[^n]` marks are dropped,
+a "References"/"Bibliography" section fills `Document.references` (one entry per line or list item). Plain text: blank-line separated paragraphs;
 short title-like lines ("1 Introduction", "Abstract") are recognised as headings too.
 """
 
@@ -16,9 +17,12 @@ from papercli.ingest.sentences import split_sentences
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _TXT_HEADING = re.compile(
-    r"^((\d{1,2}(\.\d{1,2}){0,3}|[A-H](\.\d{1,2}){0,3})\.?\s+[A-Z][^.!?]{1,80}|abstract|references|bibliography"
+    r"^((\d{1,2}(\.\d{1,2}){0,3}\.?|[A-H](\.\d{1,2}){1,3}|[A-H]\.)\s+[A-Z][^.!?]{1,80}|abstract|references|bibliography"
     r"|acknowledge?ments?|appendix)$", re.I)
 _REFERENCES = re.compile(r"^(references|bibliography)$", re.I)
+_AUTHORS = re.compile(r"^([*_])[^*_].*\1$")
+_FOOTNOTE_MARK = re.compile(r"(?<=\S)\[\^\w+\]")
+_FOOTNOTE_DEF = re.compile(r"^\[\^\w+\]:\s*")
 _ABSTRACT_LABEL = re.compile(r"^\**abstract\**\s*[.:\u2014-]\s*", re.I)
 
 
@@ -57,7 +61,15 @@ def read_text(text: str, source: str, markdown: bool = False) -> Document:
         doc.sections[-1].paragraphs.append(par)
 
     for line in text.split("\n"):
-        stripped = line.strip()
+        stripped = _FOOTNOTE_MARK.sub("", line.strip()) if markdown else line.strip()
+        if markdown and doc.title and not doc.authors and not doc.sections and _AUTHORS.match(stripped):
+            doc.authors = stripped.strip("*_ ")
+            continue
+        if markdown and (stripped.startswith("> ") or _FOOTNOTE_DEF.match(stripped)):
+            flush()  # a caption or footnote is a paragraph of its own
+            buf.append(_FOOTNOTE_DEF.sub("", stripped[2:] if stripped.startswith("> ") else stripped))
+            flush()
+            continue
         m = _MD_HEADING.match(stripped) if markdown else None
         plain_heading = not markdown and not buf and len(stripped) <= 60 and _TXT_HEADING.match(stripped)
         if m or plain_heading:

@@ -14,11 +14,11 @@ the G global keys. Global queries instead get exact dense attention over all N k
 mode a global query sees only keys at or before itself (i.e. the global prefix); since global keys come
 first, every later query still sees all of them.
 
-Padding keys are masked with an additive score bias of -1e4 carried in an extra head-dim column
-(q gets 1/scale, k the bias, v zeros), so one mask-free fused kernel does everything: CPU flash attention,
-or CUDA memory-efficient attention. q, k, v are extended once; each pattern runs on views (r = 1) or
-gathers (r > 1) of them. Both kernels return the lse but do not differentiate it; _Attend folds
-d(loss)/d(lse) into their backward (see there). Patterns are combined in float32.
+Padding keys (and the padding up to a multiple of w) are masked with an additive score bias of -1e4
+(finite: a fully padded segment gives a finite lse near -1e4, weight 0, never NaN). Every pattern runs
+in one fused kernel call over all its segments: CPU flash attention or CUDA memory-efficient attention,
+on views (r = 1) or strided copies (r > 1) of q, k, v. Both kernels return the lse but do not differentiate
+it; _Attend folds d(loss)/d(lse) into their backward. Patterns are combined in float32.
 """
 
 import torch
@@ -32,59 +32,50 @@ NO_LSE = -1e30  # lse of a query a pattern does not cover
 
 
 class _Attend(torch.autograd.Function):
-    """Fused attention returning (out, lse), both differentiable, on "extended" inputs.
+    """Fused attention softmax(q k^T * scale + bias) v returning (out, lse), both differentiable.
 
-    q, k, v: (B, H, L, Dx), (B, H, S, Dx), (B, H, S, Dx) whose last column carries the key bias:
-    q[..., -1] = 1/scale, k[..., -1] = bias, v[..., -1] = 0 (see _extend). Returns out (B, H, L, Dx)
-    and lse (B, H, L) in float32.
-
-    Backward: d lse_i / d s_ij = p_ij, so the lse gradient g adds g_i * p_ij to the score gradient
-    dS_ij = p_ij (dout_i . v_j - delta_i), where the kernel computes delta_i = dout_i . out_i. Feeding
-    it out_i = -1 and dout_i = g_i in the last column (where v is 0) turns delta_i into delta_i - g_i.
+    q: (B, H, L, D), k and v: (B, H, S, D), bias: None or (B, H, 1, S), added to every query's scores.
+    Returns out (B, H, L, D) and lse (B, H, L) in float32. CPU: flash attention; CUDA: memory-efficient
+    attention. Neither differentiates its lse, so the backward folds the lse gradient g in: since
+    d lse_i / d s_ij = p_ij, g adds g_i * p_ij to the score gradient dS_ij = p_ij (dout_i . v_j - delta_i),
+    where the kernel computes delta_i = dout_i . out_i. An extra head-dim column with q = k = v = 0,
+    out = -1 and dout = g turns delta_i into delta_i - g_i and changes nothing else.
     """
 
     @staticmethod
-    def forward(ctx, q, k, v, causal, scale):
+    def forward(ctx, q, k, v, bias, causal, scale):
         if q.is_cuda:
+            if bias is not None:  # the kernel wants a (B, H, L, S) bias with 16-aligned rows
+                S = bias.shape[-1]
+                bias = F.pad(bias, (0, -S % 16))[..., :S].expand(*q.shape[:-1], S)
             out, lse, seed, offset = torch.ops.aten._scaled_dot_product_efficient_attention(
-                q, k, v, None, True, 0.0, causal, scale=scale)
+                q, k, v, bias, True, 0.0, causal, scale=scale)
             ctx.rng = (seed, offset)
         else:
             out, lse = torch.ops.aten._scaled_dot_product_flash_attention_for_cpu(
-                q, k, v, 0.0, causal, scale=scale)
-        ctx.save_for_backward(q, k, v, out, lse)
+                q, k, v, 0.0, causal, attn_mask=bias, scale=scale)
+        ctx.save_for_backward(q, k, v, bias, out, lse)
         ctx.causal, ctx.scale = causal, scale
         return out, lse[..., :q.shape[-2]].float()  # CUDA pads lse to a multiple of 32
 
     @staticmethod
     def backward(ctx, dout, dlse):
-        q, k, v, out, lse = ctx.saved_tensors
-        dout = torch.zeros_like(out) if dout is None else dout.clone()
-        dout[..., -1] = 0.0 if dlse is None else dlse
-        out = out.clone()
+        q, k, v, bias, out, lse = ctx.saved_tensors
+        D = q.shape[-1]
+        pad = 8 - D % 8 if q.is_cuda else 1  # CUDA: keep the head dim 8-aligned
+        q, k, v, out = (F.pad(x, (0, pad)) for x in (q, k, v, out))
         out[..., -1] = -1.0
+        dout = F.pad(torch.zeros_like(out[..., :D]) if dout is None else dout, (0, pad))
+        if dlse is not None:
+            dout[..., -1] = dlse
         if q.is_cuda:
             dq, dk, dv, _ = torch.ops.aten._scaled_dot_product_efficient_attention_backward(
-                dout, q, k, v, None, out, lse, *ctx.rng, 0.0, [True, True, True, False], ctx.causal,
+                dout, q, k, v, bias, out, lse, *ctx.rng, 0.0, [True, True, True, False], ctx.causal,
                 scale=ctx.scale)
         else:
             dq, dk, dv = torch.ops.aten._scaled_dot_product_flash_attention_for_cpu_backward(
-                dout, q, k, v, out, lse, 0.0, ctx.causal, scale=ctx.scale)
-        return dq, dk, dv, None, None
-
-
-def _extend(x: Tensor, last, L: int) -> Tensor:
-    """(B, H, N, D) -> (B*H, L, Dx): zero rows up to L, zero columns up to Dx (D + 1, or the next
-    multiple of 8 on CUDA for alignment), `last` in the last column."""
-    B, H, N, D = x.shape
-    Dx = D + 8 - D % 8 if x.is_cuda else D + 1
-    out = x.new_empty(B, H, L, Dx)
-    out[:, :, :N, :D] = x
-    out[:, :, N:, :D] = 0.0
-    out[..., D:] = 0.0
-    if last is not None:
-        out[..., -1] = last
-    return out.view(B * H, L, Dx)
+                dout, q, k, v, out, lse, 0.0, ctx.causal, attn_mask=bias, scale=ctx.scale)
+        return dq[..., :D], dk[..., :D], dv[..., :D], None, None, None
 
 
 def segment_layout(N: int, segments) -> list[tuple[int, int, int]]:
@@ -97,6 +88,26 @@ def segment_layout(N: int, segments) -> list[tuple[int, int, int]]:
     return out
 
 
+def _views(x: Tensor, r: int, n: int):
+    """Yield (heads, view): the positions among the first n of x (B, H, L, ...) that dilation r keeps.
+
+    Head h keeps h mod r, h mod r + r, ...; with w a multiple of r these are exactly the positions
+    offset + j*r of every segment, in order, so segments are consecutive runs of w/r of them.
+    Views are made one at a time, so that in-place writes through them are tracked by autograd.
+    """
+    if r == 1:
+        yield slice(None), x[:, :, :n]
+    else:
+        for h in range(x.shape[1]):
+            yield h, x[:, h, h % r:n:r]
+
+
+def _dilate(x: Tensor, r: int, n: int) -> Tensor:
+    """(B, H, L, ...) -> (B, H, n/r, ...), the positions _views selects."""
+    views = [v for _, v in _views(x, r, n)]
+    return views[0] if r == 1 else torch.stack(views, 1)
+
+
 def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segments: list[tuple[int, int]],
                       key_padding_mask: Tensor | None = None, causal: bool = False, num_global: int = 0) -> Tensor:
     """Dilated attention over q, k, v of shape (B, H, N, D); returns (B, H, N, D).
@@ -106,54 +117,49 @@ def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segments: list[tuple[int,
     positions attend to everything and are attended by everything (see module docstring).
     """
     B, H, N, D = q.shape
-    BH, G = B * H, min(num_global, N)
+    G, scale = min(num_global, N), D ** -0.5
     segs = segment_layout(N, segments)
-    L = max(w * S for w, r, S in segs)
-    bias = q.new_full((B, 1, L), MASK_BIAS)  # the padding up to L is masked too
-    bias[..., :N] = 0.0 if key_padding_mask is None else (~key_padding_mask[:, None]) * MASK_BIAS
-    qx, kx, vx = _extend(q, D ** 0.5, L), _extend(k, bias, L), _extend(v, None, L)
-    Dx, scale = qx.shape[-1], D ** -0.5
+    L = max(w * S for w, r, S in segs)  # every pattern fits in L >= N; the tail is masked padding
+    if L > N:
+        q, k, v = (F.pad(x, (0, 0, 0, L - N)) for x in (q, k, v))
+    bias = None  # (B, H, L) score bias per key
+    if key_padding_mask is not None or L > N:
+        bias = q.new_full((B, 1, L), MASK_BIAS)
+        bias[..., :N] = 0.0 if key_padding_mask is None else (~key_padding_mask[:, None]) * MASK_BIAS
+        bias = bias.expand(B, H, L)
 
-    parts = []  # (out, lse, w, r, S, idx) per pattern, in the sparse layout (BH, S, m[, 1], Dx)
+    parts = []  # (out (B, H, n/r, D), lse (B, H, n/r), r, n) per pattern, n = S*w
     for w, r, S in segs:
-        m = w // r
-        if r == 1:
-            sparse, idx = (lambda x: x[:, :S * w].view(BH, S, m, Dx)), None
-        else:  # head h keeps positions = h mod r (mod r) of each segment
-            off = torch.arange(BH, device=q.device) % H % r
-            idx = off.view(BH, 1, 1, 1, 1).expand(BH, S, m, 1, Dx)
-            sparse = lambda x: x[:, :S * w].view(BH, S, m, r, Dx).gather(3, idx).view(BH, S, m, Dx)
-        out, lse = _Attend.apply(sparse(qx), sparse(kx), sparse(vx), causal, scale)
-        parts.append((out, lse, w, r, S, idx))
+        n, m = S * w, w // r
+        sparse = lambda x: _dilate(x, r, n).reshape(B * H, S, m, D)
+        b = None if bias is None else _dilate(bias, r, n).reshape(B * H, S, 1, m)
+        out, lse = _Attend.apply(sparse(q), sparse(k), sparse(v), b, causal, scale)
+        parts.append((out.view(B, H, S * m, D), lse.reshape(B, H, S * m), r, n))
 
     # total lse per query over all patterns; a pattern that does not cover a query contributes NO_LSE
     lses = []
-    for out, lse, w, r, S, idx in parts:
-        if r > 1:
-            lse = lse.new_full((BH, S, w // r, r), NO_LSE).scatter(3, idx[..., 0], lse[..., None])
-        lses.append(F.pad(lse.reshape(BH, S * w), (0, L - S * w), value=NO_LSE))
+    for out, lse, r, n in parts:
+        full = lse.new_full((B, H, L), NO_LSE)
+        for heads, view in _views(full, r, n):
+            view.copy_(lse[:, heads])
+        lses.append(full)
     if G:  # every query also attends to the global keys
-        glob_out, glob_lse = _Attend.apply(qx[:, None], kx[:, None, :G], vx[:, None, :G], False, scale)
-        glob_out, glob_lse = glob_out[:, 0], glob_lse[:, 0]
+        b = None if bias is None else bias[:, :, None, :G]
+        glob_out, glob_lse = _Attend.apply(q, k[:, :, :G], v[:, :, :G], b, False, scale)
         lses.append(glob_lse)
-    lse_all = torch.stack(lses).logsumexp(0)  # (BH, L)
+    lse_all = torch.stack(lses).logsumexp(0)  # (B, H, L)
 
-    acc = q.new_zeros(BH, L, D, dtype=torch.float32)
-    for out, lse, w, r, S, idx in parts:
-        m = w // r
-        if r == 1:
-            weight = (lse.reshape(BH, S * w) - lse_all[:, :S * w]).exp()
-            acc[:, :S * w].addcmul_(out.reshape(BH, S * w, Dx)[..., :D], weight[..., None])
-        else:
-            total = lse_all[:, :S * w].view(BH, S, m, r).gather(3, idx[..., 0]).view(BH, S, m)
-            contrib = out[..., :D] * (lse - total).exp()[..., None]
-            acc[:, :S * w].view(BH, S, m, r, D).scatter_add_(3, idx[..., :D], contrib[..., None, :])
+    acc = q.new_zeros(B, H, L, D, dtype=torch.float32)
+    for out, lse, r, n in parts:
+        weight = (lse - _dilate(lse_all, r, n)).exp()[..., None]
+        for heads, view in _views(acc, r, n):
+            view.addcmul_(out[:, heads], weight[:, heads])
     if G:
-        acc.addcmul_(glob_out[..., :D], (glob_lse - lse_all).exp()[..., None])
-        kv = G if causal else L  # global queries see everything (causal: the global prefix)
-        glob_q, _ = _Attend.apply(qx[:, None, :G], kx[:, None, :kv], vx[:, None, :kv], causal, scale)
-        acc[:, :G] = glob_q[:, 0, :, :D]
-    out = acc[:, :N].view(B, H, N, D)
+        acc.addcmul_(glob_out, (glob_lse - lse_all).exp()[..., None])
+        kv = G if causal else N  # global queries see everything (causal: the global prefix)
+        b = None if bias is None else bias[:, :, None, :kv]
+        acc[:, :, :G] = _Attend.apply(q[:, :, :G], k[:, :, :kv], v[:, :, :kv], b, causal, scale)[0]
+    out = acc[:, :, :N]
     if key_padding_mask is not None:
         out = out.masked_fill(~key_padding_mask[:, None, :, None], 0.0)
     return out.to(q.dtype)

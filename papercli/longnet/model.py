@@ -26,10 +26,10 @@ from papercli.longnet.attention import DilatedSelfAttention
 @dataclass
 class LongNetConfig:
     vocab_size: int = 16000
-    d_model: int = 192
+    d_model: int = 128
     n_layers: int = 4
     n_heads: int = 4
-    d_ff: int = 768
+    d_ff: int = 512
     segments: list = field(default_factory=lambda: [[256, 1], [1024, 4], [4096, 16], [16384, 64], [65536, 256]])
     dropout: float = 0.1
     num_sentence_features: int = 23

@@ -7,6 +7,8 @@ evidence probability clears the threshold calibrated on dev data (`calibration.j
 from __future__ import annotations
 
 import json
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +50,8 @@ def resolve_device(device: str = "auto") -> str:
 
 
 def find_model_dir(model_dir: str | Path | None = None) -> Path:
-    """The model folder: an explicit path, else the one shipped inside the package or the checkout."""
+    """The model folder: an explicit path, else $PAPERCLI_MODEL, else the one shipped in the package or checkout."""
+    model_dir = model_dir or os.environ.get("PAPERCLI_MODEL") or None
     candidates = [Path(model_dir)] if model_dir else [DEFAULT_MODEL, Path(__file__).resolve().parents[2] / "models" / "papercli-longnet-small"]
     for c in candidates:
         if (c / "model.safetensors").exists() and (c / "tokenizer.model").exists():
@@ -59,6 +62,9 @@ def find_model_dir(model_dir: str | Path | None = None) -> Path:
 class Engine:
     def __init__(self, model, tok: Tokenizer, device: str, threshold: float):
         self.model, self.tok, self.device, self.threshold = model, tok, device, threshold
+        self.timings: dict[str, float] = {}  # seconds of the last call: "forward" (incl. context), "decode"
+        self.model_dir: Path | None = None
+        self.tokenizer_file: Path | None = None  # hashed into the token-id cache key
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, device: str = "auto") -> "Engine":
@@ -72,7 +78,11 @@ class Engine:
             torch.set_num_threads(max(torch.get_num_threads(), 1))
         calib = d / "calibration.json"
         threshold = json.loads(calib.read_text())["threshold"] if calib.exists() else 0.0
-        return cls(load_model(d, device), Tokenizer(d / "tokenizer.model"), device, threshold)
+        if os.environ.get("PAPERCLI_REFUSAL_THRESHOLD"):  # test/debug override of the calibrated threshold
+            threshold = float(os.environ["PAPERCLI_REFUSAL_THRESHOLD"])
+        engine = cls(load_model(d, device), Tokenizer(d / "tokenizer.model"), device, threshold)
+        engine.model_dir, engine.tokenizer_file = d, d / "tokenizer.model"
+        return engine
 
     def encode(self, doc: Document) -> EncodedDocument:
         return EncodedDocument.encode(doc, self.tok)
@@ -101,10 +111,13 @@ class Engine:
         docs = [docs] if isinstance(docs, Document) else docs
         encoded = encoded or [self.encode(d) for d in docs]
         rows = [list(d.body_sentences()) for d in docs]
+        t0 = time.perf_counter()
         ctx = build_context(encoded, self.tok, question, [[s.text for _, _, s in r] for r in rows])
         if not ctx.sentences:
             return Answer(question, None, refused=True)
         out = self._forward(ctx)
+        t1 = time.perf_counter()
+        self.timings = {"forward": t1 - t0}
         prob = torch.softmax(out["evidence"], -1)
         order = torch.argsort(prob, descending=True)[: max(top_k, 3)].tolist()
 
@@ -116,10 +129,13 @@ class Engine:
         ranked = [evidence(k) for k in order]
         confidence = ranked[0].score
         if confidence < self.threshold:
+            self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True)
         k, i, j = self._best_span(ctx, out, order[:3], prob)
         best = evidence(k)
-        return Answer(question, self._quote(best.text, i, j), ranked[:top_k], best, confidence)
+        answer = Answer(question, self._quote(best.text, i, j), ranked[:top_k], best, confidence)
+        self.timings["decode"] = time.perf_counter() - t1
+        return answer
 
     @staticmethod
     def _best_span(ctx: Context, out: dict, candidates: list[int], prob) -> tuple[int, int, int]:

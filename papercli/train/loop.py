@@ -77,7 +77,7 @@ def example_loss(model: LongNet, ex: Example) -> tuple[torch.Tensor, dict]:
     if ex.span is not None:
         losses["span"] = (F.cross_entropy(out["start"], torch.tensor([ex.span[0]]))
                           + F.cross_entropy(out["end"], torch.tensor([ex.span[1]]))) / 2
-    return sum(losses.values()), {k: v.item() for k, v in losses.items()}
+    return sum(losses.values(), torch.zeros(())), {k: v.item() for k, v in losses.items()}
 
 
 def _lr(cfg: TrainConfig, step: int) -> float:

@@ -1,0 +1,108 @@
+"""`papercli ask`: every input in one context, one forward pass per question, grounded answer or refusal.
+
+The result of a question is a plain dict (the JSON schema of the command):
+    {"question", "answer": str|None, "found": bool, "confidence": float,
+     "source": {"document", "page", "sentence"} | None,
+     "evidence": [{"document", "page", "text", "score"}, ...]}
+"document" is the input path as given ("-" for stdin; folder members as folder/…/file).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from papercli.cache import Cache
+from papercli.context import EncodedDocument
+from papercli.ingest.document import Document
+
+DEFAULT_MAX_TOKENS = 1_500_000
+
+
+@dataclass
+class Paper:
+    path: str                                # the input path as given
+    doc: Document
+    key: str | None = None                   # content hash when cacheable
+    encoded: EncodedDocument | None = None
+
+
+class TooManyTokens(Exception):
+    def __init__(self, tokens: int, limit: int, what: str = "these papers"):
+        super().__init__(f"{what} hold {tokens:,} tokens, more than --max-tokens {limit:,}; "
+                         f"ask about fewer papers or raise --max-tokens (memory and time grow with the length)")
+        self.tokens, self.limit = tokens, limit
+
+
+def load_papers(paths: Iterable[str], password: str | None, cache: Cache,
+                on_error: Callable[[str], None]) -> tuple[list[Paper], int]:
+    """(papers read, number of inputs that failed); every failure is reported through `on_error`."""
+    from papercli.ingest import IngestError
+
+    papers, failed = [], 0
+    for path in paths:
+        try:
+            doc, key = cache.load_document(path, password)
+        except IngestError as e:
+            on_error(str(e))
+            failed += 1
+            continue
+        except OSError as e:
+            on_error(f"{path}: {e.strerror or e}")
+            failed += 1
+            continue
+        papers.append(Paper(path, doc, key))
+    return papers, failed
+
+
+def encode_papers(engine, papers: list[Paper], cache: Cache) -> int:
+    """Token ids of every paper (from the cache when possible); returns the total context length."""
+    for p in papers:
+        if p.encoded is None:
+            p.encoded = cache.encode(engine, p.doc, p.key)
+    return sum(p.encoded.num_tokens for p in papers)
+
+
+def check_budget(tokens: int, limit: int | None, what: str = "these papers") -> None:
+    if limit is not None and limit > 0 and tokens > limit:
+        raise TooManyTokens(tokens, limit, what)
+
+
+def read_questions(source: str) -> list[str]:
+    """Non-empty lines of a file ("-": stdin); lines starting with # are comments."""
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        with open(source, encoding="utf-8") as f:
+            text = f.read()
+    return [q.strip() for q in text.splitlines() if q.strip() and not q.lstrip().startswith("#")]
+
+
+def answer_to_dict(answer, papers: list[Paper]) -> dict:
+    def ev(e) -> dict:
+        return {"document": papers[e.doc].path, "page": e.page, "text": e.text, "score": round(float(e.score), 6)}
+
+    src = answer.answer_evidence
+    found = answer.answer is not None and not answer.refused
+    return {
+        "question": answer.question,
+        "answer": answer.answer if found else None,
+        "found": found,
+        "confidence": round(float(answer.confidence), 6),
+        "source": ({"document": papers[src.doc].path, "page": src.page, "sentence": src.text}
+                   if found and src is not None else None),
+        "evidence": [ev(e) for e in answer.evidence],
+    }
+
+
+def ask(engine, papers: list[Paper], question: str, top_k: int = 3) -> dict:
+    """One question over all papers at once (papers must be encoded)."""
+    answer = engine.ask([p.doc for p in papers], question, [p.encoded for p in papers], top_k=top_k)
+    return answer_to_dict(answer, papers)
+
+
+def ask_many(engine, papers: list[Paper], questions: Iterable[str], top_k: int = 3) -> Iterator[dict]:
+    """The papers are read and tokenized once; each question is one forward pass over the whole context."""
+    for q in questions:
+        yield ask(engine, papers, q, top_k)

@@ -1,0 +1,63 @@
+"""`papercli summarize`: per paper, the most salient body sentences (no near-duplicates) in paper order.
+
+Result (the JSON schema of the command):
+    {"document", "title", "pages", "sections": [heading, ...], "words": words in the summary,
+     "summary": [{"text", "page", "score"}, ...]}
+Selection is `papercli.eval.baselines.select`, the same rule the evaluation uses for every system.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from papercli.tasks.ask import Paper
+
+DEFAULT_WORDS = 200  # the evaluation budget
+
+
+def choose(texts: list[str], scores: list[float], words: int | None = None, sentences: int | None = None) -> list[int]:
+    """Indices (paper order) of the summary sentences: a word budget, or the N best non-redundant sentences."""
+    from papercli.eval.baselines import select
+
+    if sentences is not None:
+        picked = select(texts, scores, 10**12)  # every non-redundant sentence, greedy by score
+        return sorted(sorted(picked, key=lambda i: -scores[i])[:max(sentences, 0)])
+    return select(texts, scores, DEFAULT_WORDS if words is None else words)
+
+
+def summarize(engine, paper: Paper, words: int | None = None, sentences: int | None = None) -> dict:
+    """One forward pass over the paper (must be encoded), then selection."""
+    doc = paper.doc
+    rows = [s for _, _, s in doc.body_sentences()]
+    scores = engine.salience(doc, paper.encoded) if rows else []
+    chosen = choose([s.text for s in rows], scores, words, sentences)
+    summary = [{"text": rows[i].text, "page": rows[i].page, "score": round(float(scores[i]), 6)} for i in chosen]
+    return {
+        "document": paper.path,
+        "title": doc.title or Path(paper.path).stem,
+        "pages": doc.pages,
+        "sections": [s.heading for s in doc.sections if s.heading],
+        "words": sum(len(s["text"].split()) for s in summary),
+        "summary": summary,
+    }
+
+
+def output_names(paths: list[str], ext: str) -> dict[str, str]:
+    """A distinct output file name per input: `<file name><ext>` (e.g. paper.pdf.json), parents added on clashes."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for path in paths:
+        parts = ["stdin"] if path == "-" else list(Path(path).parts)
+        n = 1
+        name = parts[-1] + ext
+        while name in used and n < len(parts):
+            n += 1
+            name = "__".join(p for p in parts[-n:] if p not in ("/", "..", ".")) + ext
+        k = 2
+        base = name
+        while name in used:
+            name = f"{base[:-len(ext)]}-{k}{ext}"
+            k += 1
+        used.add(name)
+        names[path] = name
+    return names

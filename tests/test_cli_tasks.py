@@ -1,0 +1,294 @@
+"""End to end through the CLI: `papercli ask` and `papercli summarize` on the shipped samples.
+
+The model is $PAPERCLI_MODEL when set, else the shipped model (skipped when neither exists). Answers are
+checked for structure and grounding only, never for their text: the model may still be training.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from papercli.cli import app
+from papercli.ingest import load_document
+from papercli.tasks import engine as engine_mod
+from papercli.tasks.engine import Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+PDF = SAMPLES / "longnet-reading.pdf"
+MDS = sorted(SAMPLES.glob("*.md"))
+QUESTION = "How many tokens can the model read at once?"
+
+try:
+    MODEL = str(engine_mod.find_model_dir(os.environ.get("PAPERCLI_MODEL") or None))
+except FileNotFoundError as e:  # the trained model has not landed yet and PAPERCLI_MODEL is unset
+    pytest.skip(f"no model: {e}", allow_module_level=True)
+
+_REAL_LOAD = Engine.load.__func__
+_ENGINES = {}
+
+
+@pytest.fixture(autouse=True)
+def env(monkeypatch, tmp_path):
+    """A private cache, the chosen model as the default one, and one model load per (model, threshold)."""
+    monkeypatch.setenv("PAPERCLI_MODEL", MODEL)
+    monkeypatch.setenv("PAPERCLI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("PAPERCLI_REFUSAL_THRESHOLD", raising=False)
+
+    def load(cls, model_dir=None, device="auto"):
+        key = (str(model_dir), os.environ.get("PAPERCLI_MODEL"), device, os.environ.get("PAPERCLI_REFUSAL_THRESHOLD"))
+        if key not in _ENGINES:
+            _ENGINES[key] = _REAL_LOAD(cls, model_dir, device)
+        return _ENGINES[key]
+
+    monkeypatch.setattr(Engine, "load", classmethod(load))
+    return tmp_path
+
+
+def cli(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+# -- a tiny JSON schema validator (no dependency) ---------------------------------------------------------------
+
+NUM = (int, float)
+ASK_SCHEMA = {"question": str, "answer": (str, type(None)), "found": bool, "confidence": NUM,
+              "source": (dict, type(None)), "evidence": list}
+SOURCE_SCHEMA = {"document": str, "page": int, "sentence": str}
+EVIDENCE_SCHEMA = {"document": str, "page": int, "text": str, "score": NUM}
+SUMMARY_SCHEMA = {"document": str, "title": str, "pages": int, "sections": list, "words": int, "summary": list}
+ITEM_SCHEMA = {"text": str, "page": int, "score": NUM}
+
+
+def check(obj, schema, where="$"):
+    assert isinstance(obj, dict), f"{where}: not an object"
+    assert set(obj) == set(schema), f"{where}: keys {sorted(obj)} != {sorted(schema)}"
+    for k, t in schema.items():
+        assert isinstance(obj[k], t) and not (t in (int, NUM) and isinstance(obj[k], bool)), \
+            f"{where}.{k}: {obj[k]!r} is not {t}"
+
+
+def check_ask(r):
+    check(r, ASK_SCHEMA)
+    if r["source"] is not None:
+        check(r["source"], SOURCE_SCHEMA, "$.source")
+    for i, e in enumerate(r["evidence"]):
+        check(e, EVIDENCE_SCHEMA, f"$.evidence[{i}]")
+    assert r["found"] == (r["answer"] is not None) == (r["source"] is not None)
+    assert 0.0 <= r["confidence"] <= 1.0
+
+
+def check_summary(r):
+    check(r, SUMMARY_SCHEMA)
+    for i, s in enumerate(r["summary"]):
+        check(s, ITEM_SCHEMA, f"$.summary[{i}]")
+    assert all(isinstance(h, str) for h in r["sections"])
+
+
+_DOCS = {}
+
+
+def sentences_of(path) -> dict:
+    """Body sentence text -> page of an input, as the extractor reads it."""
+    if path not in _DOCS:
+        _DOCS[path] = {s.text: s.page for _, _, s in load_document(str(path)).body_sentences()}
+    return _DOCS[path]
+
+
+def assert_grounded(document: str, text: str, page: int):
+    sents = sentences_of(document)
+    assert text in sents, f"{text!r} is not a sentence of {document}"
+    assert page == sents[text]
+    assert 1 <= page <= load_document(document).pages
+
+
+# -- ask --------------------------------------------------------------------------------------------------------
+
+def test_ask_answer_is_grounded(monkeypatch):
+    monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")  # always answer: the text is not checked, the grounding is
+    inputs = [str(PDF), str(MDS[-1])]
+    res = cli("ask", *inputs, QUESTION, "--format", "json", "--top-k", "4")
+    assert res.exit_code == 0, res.output
+    r = json.loads(res.stdout)
+    check_ask(r)
+    assert r["question"] == QUESTION and r["found"]
+    assert r["source"]["document"] in inputs
+    assert_grounded(r["source"]["document"], r["source"]["sentence"], r["source"]["page"])
+    assert r["answer"] and r["answer"] in r["source"]["sentence"]
+    assert len(r["evidence"]) == 4
+    for e in r["evidence"]:
+        assert e["document"] in inputs
+        assert_grounded(e["document"], e["text"], e["page"])
+    scores = [e["score"] for e in r["evidence"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_refuses_when_evidence_is_weak(monkeypatch):
+    monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "1.01")  # no sentence probability can clear it
+    res = cli("ask", MDS[0], "What is the airspeed velocity of an unladen swallow?", "-f", "json")
+    assert res.exit_code == 0, res.output
+    r = json.loads(res.stdout)
+    check_ask(r)
+    assert r["found"] is False and r["answer"] is None and r["source"] is None
+    assert r["evidence"]  # the closest sentences are still shown
+    text = cli("ask", MDS[0], "What is the airspeed velocity of an unladen swallow?")
+    assert text.exit_code == 0 and "Not found in these papers" in text.stdout
+
+
+def test_ask_text_md_jsonl(monkeypatch):
+    monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")
+    text = cli("ask", MDS[0], QUESTION)
+    assert text.exit_code == 0, text.output
+    assert text.stdout.startswith("Q: ") and "Evidence" in text.stdout and str(MDS[0]) in text.stdout
+    assert "\x1b[" not in text.stdout  # not a terminal: no colour codes
+    md = cli("ask", MDS[0], QUESTION, "-f", "md")
+    assert md.exit_code == 0 and md.stdout.startswith("## Q: ") and "### Evidence" in md.stdout
+    jl = cli("ask", MDS[0], QUESTION, "-f", "jsonl")
+    lines = jl.stdout.splitlines()
+    assert jl.exit_code == 0 and len(lines) == 1
+    check_ask(json.loads(lines[0]))
+
+
+def test_ask_questions_file_reads_papers_once(monkeypatch, tmp_path):
+    import papercli.ingest as ingest
+
+    calls = []
+    real = ingest.load_document
+    monkeypatch.setattr(ingest, "load_document", lambda p, pw=None: calls.append(p) or real(p, pw))
+    qfile = tmp_path / "questions.txt"
+    qfile.write_text("What was measured?\n\n# a comment\nWhere were the sensors installed?\n")
+    res = cli("ask", MDS[0], MDS[1], "--questions", qfile, "--no-cache")
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["question"] for r in rows] == ["What was measured?", "Where were the sensors installed?"]
+    for r in rows:
+        check_ask(r)
+    assert sorted(calls) == sorted([str(MDS[0]), str(MDS[1])])  # each paper read once for both questions
+
+
+def test_ask_usage_errors(tmp_path):
+    res = cli("ask", MDS[0])
+    assert res.exit_code == 2 and "QUESTION" in res.stderr
+    res = cli("ask", MDS[0], MDS[1])
+    assert res.exit_code == 2 and "question" in res.stderr
+    res = cli("ask", tmp_path / "missing.pdf", QUESTION)
+    assert res.exit_code == 2 and "missing.pdf" in res.stderr
+
+
+def test_max_tokens_guard():
+    res = cli("ask", MDS[0], MDS[1], QUESTION, "--max-tokens", "100")
+    assert res.exit_code == 2 and "--max-tokens" in res.stderr and res.stdout == ""
+
+
+def test_cache_hit_skips_extraction_and_tokenization(monkeypatch, tmp_path):
+    import papercli.ingest as ingest
+
+    first = cli("ask", PDF, QUESTION, "-f", "json")
+    assert first.exit_code == 0, first.output
+    cache = tmp_path / "cache"
+    assert len(list(cache.rglob("docs/*.json"))) == 1 and len(list(cache.rglob("tokens/*.json"))) == 1
+
+    def boom(*a, **k):
+        raise AssertionError("cache miss")
+
+    monkeypatch.setattr(ingest, "load_document", boom)
+    monkeypatch.setattr(Engine, "encode", boom)
+    second = cli("ask", PDF, QUESTION, "-f", "json")
+    assert second.exit_code == 0, second.output
+    assert json.loads(second.stdout)["evidence"] == json.loads(first.stdout)["evidence"]
+    nocache = cli("ask", PDF, QUESTION, "--no-cache")  # --no-cache really reads the file again
+    assert nocache.exit_code != 0
+
+
+# -- summarize --------------------------------------------------------------------------------------------------
+
+def test_summarize_file_json_is_grounded():
+    res = cli("summarize", PDF, "-f", "json")
+    assert res.exit_code == 0, res.output
+    r = json.loads(res.stdout)
+    check_summary(r)
+    doc = load_document(str(PDF))
+    assert r["document"] == str(PDF) and r["title"] == doc.title and r["pages"] == doc.pages
+    assert r["summary"] and r["words"] == sum(len(s["text"].split()) for s in r["summary"])
+    assert r["words"] <= 200 + max(len(s["text"].split()) for s in r["summary"])  # budget, last sentence may cross
+    order = list(sentences_of(str(PDF)))
+    idx = [order.index(s["text"]) for s in r["summary"]]
+    assert idx == sorted(idx)  # paper order
+    for s in r["summary"]:
+        assert_grounded(str(PDF), s["text"], s["page"])
+
+
+def test_summarize_formats_and_length():
+    res = cli("summarize", MDS[0], "--sentences", "2", "-f", "jsonl")
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert len(lines) == 1
+    r = json.loads(lines[0])
+    check_summary(r)
+    assert len(r["summary"]) == 2
+    words = json.loads(cli("summarize", MDS[0], "--words", "30", "-f", "json").stdout)
+    assert words["words"] < r["words"] + 200 and len(words["summary"]) >= 1
+    text = cli("summarize", MDS[0], "-n", "2")
+    assert text.exit_code == 0 and text.stdout.splitlines()[0] == r["title"] and "(p. 1)" in text.stdout
+    assert "\x1b[" not in text.stdout
+    md = cli("summarize", MDS[0], "-n", "2", "-f", "md")
+    assert md.exit_code == 0 and md.stdout.startswith(f"# {r['title']}") and "## Summary" in md.stdout
+    both = cli("summarize", MDS[0], "-n", "2", "-w", "10")
+    assert both.exit_code == 2
+
+
+def test_summarize_folder_batch_failure_skip_force(tmp_path):
+    src = tmp_path / "papers"
+    (src / "sub").mkdir(parents=True)
+    for m in MDS[:2]:
+        (src / m.name).write_bytes(m.read_bytes())
+    (src / "sub" / "broken.pdf").write_bytes(b"%PDF-1.4 this is not a pdf")
+    out = tmp_path / "out"
+
+    res = cli("summarize", src, "-o", out, "-f", "json", "-n", "2")
+    assert res.exit_code == 1  # one paper failed, the others were written
+    assert "broken.pdf" in res.stderr
+    assert res.stderr.strip().splitlines()[-1].endswith("2 succeeded, 1 failed, 0 skipped -> " + str(out))
+    files = sorted(p.name for p in out.iterdir())
+    assert files == sorted(f"{m.name}.json" for m in MDS[:2])
+    for f in out.iterdir():
+        check_summary(json.loads(f.read_text()))
+    assert res.stdout == ""
+
+    stamp = {f.name: f.stat().st_mtime_ns for f in out.iterdir()}
+    again = cli("summarize", src, "-o", out, "-f", "json", "-n", "2")
+    assert again.exit_code == 1 and "0 succeeded, 1 failed, 2 skipped" in again.stderr
+    assert {f.name: f.stat().st_mtime_ns for f in out.iterdir()} == stamp
+
+    (src / "sub" / "broken.pdf").unlink()
+    forced = cli("summarize", src, "-o", out, "-f", "json", "-n", "2", "--force")
+    assert forced.exit_code == 0 and "2 succeeded, 0 failed, 0 skipped" in forced.stderr
+    assert not any(f.name.endswith(".tmp") for f in out.iterdir())
+
+
+def test_piped_stdout_is_pure_json_lines(tmp_path):
+    """A real process with stdout on a pipe: JSON lines only on stdout, messages on stderr."""
+    src = tmp_path / "papers"
+    src.mkdir()
+    (src / MDS[0].name).write_bytes(MDS[0].read_bytes())
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    env = {**os.environ, "PAPERCLI_MODEL": MODEL, "PAPERCLI_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": ""}
+    proc = subprocess.run([sys.executable, "-m", "papercli", "summarize", str(src), "-f", "jsonl", "-n", "2"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1
+    check_summary(json.loads(lines[0]))
+    assert "broken.pdf" in proc.stderr and "1 succeeded, 1 failed, 0 skipped" in proc.stderr
+
+
+def test_output_names_are_distinct():
+    from papercli.tasks.summarize import output_names
+
+    names = output_names(["a/x.pdf", "b/x.pdf", "a/x.md", "-"], ".json")
+    assert len(set(names.values())) == 4 and names["a/x.pdf"] == "x.pdf.json" and names["-"] == "stdin.json"

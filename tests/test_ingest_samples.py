@@ -1,0 +1,93 @@
+"""The sample PDFs (samples/*.pdf, rendered from samples/*.md) read back as their source text."""
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from papercli.ingest import load_document
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+NAMES = sorted(p.stem for p in SAMPLES.glob("*.pdf"))
+
+
+def _body(doc, floats):
+    """Body sentences outside the caption/footnote paragraphs."""
+    return [s.text for s in doc.sections for p in s.paragraphs
+            if not any(p.text.endswith(f) for f in floats) for s in p.sentences]
+
+
+@pytest.fixture(scope="module", params=NAMES)
+def pair(request):
+    name = request.param
+    return name, load_document(str(SAMPLES / f"{name}.pdf")), load_document(str(SAMPLES / f"{name}.md"))
+
+
+def test_samples_exist():
+    assert len(NAMES) >= 2
+
+
+def test_front_matter(pair):
+    _, pdf, md = pair
+    assert pdf.title == md.title
+    assert pdf.authors == md.authors
+    assert [s.text for p in pdf.abstract for s in p.sentences] == [s.text for p in md.abstract for s in p.sentences]
+
+
+def test_sections_and_references(pair):
+    _, pdf, md = pair
+    assert [(s.heading, s.level) for s in pdf.sections] == [(s.heading, s.level) for s in md.sections]
+    assert pdf.references == md.references
+
+
+def test_body_sentences_match_source(pair):
+    """Hyphens joined, ligatures expanded, no header/page number/footnote/caption inside a sentence."""
+    _, pdf, md = pair
+    md_floats = [p.text for s in md.sections for p in s.paragraphs if p.text.startswith("Figure")]
+    fn = re.findall(r"^\[\^\d+\]: (.+)$", (SAMPLES / f"{pair[0]}.md").read_text(), re.M)
+    md_floats += fn
+    assert _body(pdf, md_floats) == _body(md, md_floats)
+    pdf_pars = [p.text for s in pdf.sections for p in s.paragraphs]
+    for f in md_floats:  # each caption/footnote is a paragraph of its own
+        assert any(p == f or re.fullmatch(r"\d+ " + re.escape(f), p) for p in pdf_pars), f
+
+
+def test_furniture_and_ligatures(pair):
+    name, pdf, _ = pair
+    raw = "".join(page.get_text() for page in pymupdf.open(SAMPLES / f"{name}.pdf"))
+    assert "\ufb01" in raw or "\ufb03" in raw  # the text layer has ligatures ...
+    text = pdf.to_text() + " ".join(pdf.references)
+    assert not re.search("[\ufb00-\ufb06]", text)  # ... the Document has none
+    assert "papercli sample papers" not in text  # running header
+    assert "[cs.CL]" not in text  # arXiv side stamp
+    for _, _, s in pdf.body_sentences():
+        assert not re.fullmatch(r"\d+", s.text)
+
+
+def test_hyphenation_joined(pair):
+    name, pdf, md = pair
+    raw = pymupdf.open(SAMPLES / f"{name}.pdf")
+    broken = []
+    for page in raw:
+        lines = page.get_text().splitlines()
+        broken += [(a, b) for a, b in zip(lines, lines[1:]) if re.search(r"[a-z]-$", a) and b[:1].islower()]
+    assert broken, "the sample should hyphenate some words at line ends"
+    text, source = pdf.to_text(), md.to_text()
+    for a, b in broken:
+        head, tail = re.search(r"(\w+)-$", a).group(1), re.match(r"\w+", b).group(0)
+        joined = unicodedata.normalize("NFKC", head + tail)
+        expected = joined if joined in source else unicodedata.normalize("NFKC", f"{head}-{tail}")
+        assert expected in text
+
+
+def test_pages(pair):
+    name, pdf, _ = pair
+    raw = pymupdf.open(SAMPLES / f"{name}.pdf")
+    page_words = [set(re.findall(r"\w+", unicodedata.normalize("NFKC", p.get_text()))) for p in raw]
+    pages = [s.page for _, _, s in pdf.body_sentences()]
+    assert pages[0] == 1 and pages == sorted(pages) and max(pages) >= 2
+    for _, _, s in pdf.body_sentences():
+        first = re.findall(r"\w{4,}", s.text)[:1]
+        assert not first or first[0] in page_words[s.page - 1], (s.page, s.text)

@@ -1,0 +1,32 @@
+"""Sentence splitter cases from scientific prose."""
+
+import pytest
+
+from papercli.ingest.sentences import split_sentences
+
+CASES = [
+    ("We follow Smith et al. (2020) closely. The results differ.",
+     ["We follow Smith et al. (2020) closely.", "The results differ."]),
+    ("Models, e.g. LongNet, scale well. Others do not.", ["Models, e.g. LongNet, scale well.", "Others do not."]),
+    ("As shown in Fig. 3, recall drops. See Table 2 for details.",
+     ["As shown in Fig. 3, recall drops.", "See Table 2 for details."]),
+    ("The error was 7.5 percent. It grew to 3.25 in floods.",
+     ["The error was 7.5 percent.", "It grew to 3.25 in floods."]),
+    ("This holds [Liu et al., 2024; Ding et al., 2023]. Next we test it.",
+     ["This holds [Liu et al., 2024; Ding et al., 2023].", "Next we test it."]),
+    ("Prior work (cf. Sec. 2.1) is related. We differ.", ["Prior work (cf. Sec. 2.1) is related.", "We differ."]),
+    ("J. Smith proposed it. It works.", ["J. Smith proposed it.", "It works."]),
+    ("Does it scale? Yes! It does.", ["Does it scale?", "Yes!", "It does."]),
+    ("i.e. the model, not the data. Then we stop.", ["i.e. the model, not the data.", "Then we stop."]),
+    ("Results improve (see Eq. 4). 2023 was a good year.", ["Results improve (see Eq. 4).", "2023 was a good year."]),
+    ("", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_split(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_whitespace_normalised():
+    assert split_sentences("One  line\nbroken. Two.") == ["One line broken.", "Two."]

@@ -1,0 +1,108 @@
+"""The LongNet model on tiny configs: shapes, masks, learning, save/load, resumable training."""
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+import torch
+
+from papercli.context import EncodedDocument, build_context, context_inputs
+from papercli.ingest.document import Document, Paragraph, Section, Sentence
+from papercli.longnet.model import LongNet, LongNetConfig, load_model, save_model
+from papercli.tokenizer import Tokenizer
+from papercli.train.examples import Example
+from papercli.train.loop import example_loss
+
+TOKENIZER = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small" / "tokenizer.model"
+TINY = dict(d_model=32, n_layers=2, n_heads=2, d_ff=64, segments=[[16, 1], [64, 4]], dropout=0.0)
+
+
+@pytest.fixture(scope="module")
+def tok():
+    return Tokenizer(TOKENIZER)
+
+
+def _doc(n=12):
+    sents = [Sentence(f"Sentence number {i} talks about topic {i % 3} with value {i * 7}.", 1 + i // 6) for i in range(n)]
+    return Document("t.txt", title="A tiny paper", sections=[Section("1 Introduction", 1, 1, [Paragraph(sents[:6])]),
+                                                               Section("2 Results", 1, 2, [Paragraph(sents[6:])])])
+
+
+def _model(tok, **kw):
+    torch.manual_seed(0)
+    return LongNet(LongNetConfig(vocab_size=tok.vocab_size, **{**TINY, **kw}))
+
+
+def test_shapes_and_sentence_map(tok):
+    doc = _doc()
+    ctx = build_context([EncodedDocument.encode(doc, tok)], tok, "Which value has topic 2?",
+                        [[s.text for _, _, s in doc.body_sentences()]])
+    assert len(ctx.sentences) == 12 and ctx.num_global > 1
+    for k, ref in enumerate(ctx.sentences):  # every sentence's tokens map back to it and decode to its text
+        assert all(t == k for t in ctx.token_sentence[ref.start:ref.end])
+        assert tok.decode(ctx.ids[ref.start:ref.end]) == list(doc.body_sentences())[k][2].text
+    out = _model(tok).eval()(**context_inputs(ctx))
+    assert out["salience"].shape == (1, 12) and out["evidence"].shape == (1, 12)
+    assert out["start"].shape == (1, len(ctx)) and torch.isfinite(out["start"]).all()
+
+
+def test_padding_does_not_change_real_outputs(tok):
+    m = _model(tok).eval()
+    ids = torch.randint(5, tok.vocab_size, (1, 40))
+    ts = (torch.arange(40) // 10)[None]
+    feats = torch.randn(1, 4, 23)
+    base = m(ids, torch.zeros_like(ids), ts, feats)["salience"]
+    padded = torch.cat([ids, torch.zeros(1, 9, dtype=torch.long)], 1)
+    ts_p = torch.cat([ts, torch.full((1, 9), -1)], 1)
+    mask = torch.arange(49)[None] < 40
+    out = m(padded, torch.zeros_like(padded), ts_p, feats, key_padding_mask=mask)["salience"]
+    torch.testing.assert_close(out, base, atol=1e-5, rtol=1e-4)
+
+
+def test_overfits_a_tiny_batch(tok):
+    doc = _doc()
+    enc = EncodedDocument.encode(doc, tok)
+    texts = [[s.text for _, _, s in doc.body_sentences()]]
+    summary = Example(build_context([enc], tok), salience=[float(i in (3, 8)) for i in range(12)])
+    qa = Example(build_context([enc], tok, "What does sentence number 5 talk about?", texts), evidence=5)
+    m = _model(tok)
+    opt = torch.optim.AdamW(m.parameters(), lr=3e-3)
+    first = None
+    for _ in range(60):
+        loss = example_loss(m, summary)[0] + example_loss(m, qa)[0]
+        first = first if first is not None else loss.item()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert loss.item() < 0.35 * first  # the summary part cannot go below log(2): two targets share the mass
+    m.eval()
+    with torch.no_grad():
+        assert int(m(**context_inputs(qa.ctx))["evidence"].argmax()) == 5
+        assert set(m(**context_inputs(summary.ctx))["salience"][0].topk(2).indices.tolist()) == {3, 8}
+
+
+def test_save_load_round_trip_is_bit_exact(tok, tmp_path):
+    m = _model(tok).eval()
+    save_model(m, tmp_path)
+    assert json.loads((tmp_path / "config.json").read_text())["d_model"] == 32
+    m2 = load_model(tmp_path)
+    for (k, a), (_, b) in zip(m.state_dict().items(), m2.state_dict().items()):
+        assert torch.equal(a, b), k
+    ctx = build_context([EncodedDocument.encode(_doc(), tok)], tok)
+    with torch.no_grad():
+        assert torch.equal(m(**context_inputs(ctx))["salience"], m2(**context_inputs(ctx))["salience"])
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "shared" / "data" / "papers.jsonl.gz").exists(),
+                    reason="needs ../shared/data")
+def test_training_resumes_exactly(tmp_path):
+    from papercli.train.loop import TrainConfig, train
+
+    cfg = dict(tokenizer=str(TOKENIZER), limit=6, max_tokens=512, ckpt_every=2, threads=1)
+    model_cfg = LongNetConfig(vocab_size=16000, **TINY)
+    straight = load_model(train(TrainConfig(out=str(tmp_path / "a"), steps=4, **cfg), model_cfg))
+    train(TrainConfig(out=str(tmp_path / "b"), steps=2, **cfg), model_cfg)  # interrupted after 2 steps
+    resumed = load_model(train(TrainConfig(out=str(tmp_path / "b"), steps=4, **cfg), model_cfg))
+    for (k, a), (_, b) in zip(straight.state_dict().items(), resumed.state_dict().items()):
+        torch.testing.assert_close(a, b, rtol=0, atol=0, msg=k)
