@@ -6,6 +6,7 @@ GFLOP/s on the work each actually does, and the dense/dilated time ratio. Dense 
 quadratic extrapolation from the last measured dense run exceeds dense_max_s.
 """
 
+import ctypes
 import json
 import threading
 import time
@@ -19,7 +20,13 @@ SEGMENTS = [(2048, 1), (8192, 4), (32768, 16), (131072, 64)]  # w/r = 2048: equa
 
 
 def peak_rss(fn) -> tuple[object, int]:
-    """(fn(), peak resident bytes above the resident size at the call), sampled every 0.5 ms."""
+    """(fn(), peak resident bytes above the resident size at the call), sampled every 0.5 ms.
+
+    glibc would serve allocations from memory freed earlier, invisible to the resident size; a fixed
+    mmap threshold (mallopt M_MMAP_THRESHOLD = -3) gives every block over 64 KiB its own mapping,
+    returned on free, so the resident size follows torch's live tensors.
+    """
+    ctypes.CDLL("libc.so.6").mallopt(-3, 65536)
     page = 4096
     read = lambda: int(open("/proc/self/statm").read().split()[1]) * page
     base, peak, done = read(), [0], threading.Event()

@@ -191,6 +191,8 @@ def run(targets: list[int], model: str | None, device: str, fmt: str, results_pa
         from papercli.io import write_atomic
 
         command = "papercli " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("papercli") else " ".join(sys.argv)
+        if os.environ.get("PAPERCLI_MODEL") and not model:
+            command = f"PAPERCLI_MODEL={os.environ['PAPERCLI_MODEL']} {command}"
         write_atomic(results_path, markdown(result, command))
     return 0
 

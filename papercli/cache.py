@@ -1,8 +1,9 @@
 """On-disk cache of extracted documents and their token ids, keyed by file content.
 
 Layout (all JSON, written atomically):
-    <cache dir>/v<VERSION>/docs/<sha256 of the file bytes>.json        Document.to_dict()
-    <cache dir>/v<VERSION>/tokens/<sha256 of (file hash, tokenizer hash)>.json   EncodedDocument fields
+    <cache dir>/v<VERSION>-<code>/docs/<sha256 of the file bytes>.json                     Document.to_dict()
+    <cache dir>/v<VERSION>-<code>/tokens/<sha256 of (file hash, tokenizer hash, VERSION)>.json  EncodedDocument fields
+<code> is a short hash of the extraction and encoding source files: editing them starts a fresh cache.
 
 The cache dir is $PAPERCLI_CACHE_DIR, else $XDG_CACHE_HOME/papercli, else ~/.cache/papercli.
 A damaged or unreadable entry is a miss; a failed write is ignored (the cache is an optimisation).
@@ -20,7 +21,19 @@ from pathlib import Path
 from papercli.context import EncodedDocument
 from papercli.ingest.document import Document
 
-VERSION = 1  # bump when the Document, the extraction or the EncodedDocument layout changes
+VERSION = 1  # bump when the Document or the EncodedDocument layout changes
+_CODE = ("ingest/*.py", "features.py", "context.py", "tokenizer.py")  # code whose output is cached
+
+
+def code_fingerprint() -> str:
+    """Short hash of the extraction / encoding source, so that changing that code starts a fresh cache."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    for pattern in _CODE:
+        for f in sorted(pkg.glob(pattern)):
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:12]
 
 
 def default_dir() -> Path:
@@ -43,7 +56,7 @@ class Cache:
 
     def __init__(self, directory: str | os.PathLike | None = None, enabled: bool = True):
         self.root = Path(directory) if directory else default_dir()
-        self.dir = self.root / f"v{VERSION}"
+        self.dir = self.root / f"v{VERSION}-{code_fingerprint()}"
         self.enabled = enabled
         self.stats = {"doc_hits": 0, "doc_misses": 0, "token_hits": 0, "token_misses": 0}
         self._tok_hashes: dict[str, str] = {}

@@ -57,10 +57,10 @@ _EXT = {"text": ".txt", "md": ".md", "json": ".json", "jsonl": ".jsonl"}
 
 
 def _load_all(paths: list[str], password: Optional[str]):
-    """Yield (path, Document) for every readable input; print one line per failing input."""
-    from papercli.ingest import IngestError, expand_inputs, load_document
+    """Yield (path, Document) for every readable input (already expanded); one error line per failing one."""
+    from papercli.ingest import IngestError, load_document
 
-    for path in expand_inputs(paths):
+    for path in paths:
         try:
             yield path, load_document(path, password)
         except IngestError as e:
@@ -92,7 +92,8 @@ def extract(
                                     "references; json/jsonl: full structure with pages."),
     output: Optional[str] = typer.Option(None, "--output", "-o",
                                          help="Output file, or folder (one file per input) when it is a "
-                                              "folder, ends with /, or there are several inputs."),
+                                              "folder, ends with /, or has no suffix and there are several "
+                                              "inputs."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of encrypted PDFs."),
 ) -> None:
     """Extract clean text, Markdown or JSON (sentences with pages) from papers."""
@@ -102,14 +103,22 @@ def extract(
     from papercli.io import write_atomic
 
     inputs = expand_inputs(paths)
-    to_dir = output is not None and (Path(output).is_dir() or output.endswith(("/", os.sep)) or len(inputs) > 1)
+    to_dir = output is not None and (Path(output).is_dir() or output.endswith(("/", os.sep))
+                                     or len(inputs) > 1 and not Path(output).suffix)
     if to_dir:
-        Path(output).mkdir(parents=True, exist_ok=True)
-    rendered, ok = [], 0
+        try:
+            Path(output).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            err(f"{output}: cannot create folder ({e.strerror or e})")
+            raise typer.Exit(EXIT_FATAL)
+    rendered, ok, used = [], 0, set()
     for path, doc in _load_all(inputs, password):
         text = _render(doc, fmt.value)
         if to_dir:
             name = "stdin" if path == "-" else Path(path).stem
+            if name in used:  # paper.pdf and paper.md in one batch
+                name = Path(path).name
+            used.add(name)
             target = Path(output) / f"{name}{_EXT[fmt.value]}"
             try:
                 write_atomic(target, text)
@@ -434,11 +443,13 @@ def ask(
         err(str(e))
         raise typer.Exit(EXIT_FATAL)
     results = []
-    for r in task.ask_many(engine, papers, qs, top_k):
+    for n, r in enumerate(task.ask_many(engine, papers, qs, top_k)):
         if out_fmt == "json" and len(qs) > 1:
             results.append(r)
-        else:
-            render.emit("ask", r, out_fmt)
+            continue
+        if n and out_fmt in ("text", "md"):
+            sys.stdout.write("\n")
+        render.emit("ask", r, out_fmt)
     if results:
         sys.stdout.write(render.render_many("ask", results, "json"))
     if failed:

@@ -5,8 +5,8 @@
 The PDFs carry what real papers carry: an arXiv side stamp (rotated text in the left margin), a title,
 authors and an affiliation, a full-width abstract, two columns, a running header, page numbers,
 ligature characters in the text layer (U+FB01..FB03), words hyphenated at line ends, a figure with
-its caption floated to the top of the next column, a footnote at the bottom of the column, and a
-reference list with hanging indents.
+its caption floated to the top of the next column, a footnote at the bottom of the column, a
+reference list with hanging indents, and (for the papers in OUTLINE) a bookmark outline.
 
 Source format (also read by papercli as Markdown): `# Title`, `*Authors*`, `## Abstract`,
 `## 1 Heading` / `### 1.1 Heading`, paragraphs, `> Figure 1: caption`, `[^1]` footnote marks with
@@ -29,6 +29,7 @@ COL_W = (W - 2 * MARGIN_X - GAP) / 2
 BODY, LEAD = 11, 14.4
 FONTS = {"T": pymupdf.Font("tiro"), "TB": pymupdf.Font("tibo")}
 _LIGATURES = (("ffi", "\ufb03"), ("fi", "\ufb01"), ("fl", "\ufb02"))
+OUTLINE = {"longnet-reading"}  # PDFs given a bookmark outline (as LaTeX hyperref writes) for get_toc()
 
 
 def parse(md: str) -> dict:
@@ -88,6 +89,7 @@ class Layout:
         self.counts = Counter(w.lower() for w in words)
         self.broken: set[str] = set()  # each word is hyphenated at most once, so it also occurs whole
         self.floats: list[str] = []
+        self.toc: list[list] = []  # [level, heading, page] for the PDF outline
         self.page = None
         self.new_page()
 
@@ -221,6 +223,7 @@ class Layout:
             self.next_column()
         self.y += 6 if self.y > self.top else 0
         self.page.insert_text((self.x, self.y + size), text, fontname="TB", fontsize=size)
+        self.toc.append([level, text, self.pdf.page_count])
         self.y += size + 7
 
     def front(self) -> None:
@@ -274,7 +277,10 @@ def render(md_path: Path) -> Path:
     layout.front()
     layout.body()
     layout.references()
-    pdf.set_metadata({"title": paper["title"], "author": paper["authors"], "creator": "samples/make_samples.py"})
+    if md_path.stem in OUTLINE:
+        pdf.set_toc(layout.toc)
+    pdf.set_metadata({"title": paper["title"], "author": paper["authors"], "creator": "samples/make_samples.py",
+                      "creationDate": "D:20261129000000", "modDate": "D:20261129000000"})
     for page in pdf:
         page.clean_contents()  # one content stream per page instead of one per line
     pdf.subset_fonts()

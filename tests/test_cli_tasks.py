@@ -286,9 +286,51 @@ def test_piped_stdout_is_pure_json_lines(tmp_path):
     check_summary(json.loads(lines[0]))
     assert "broken.pdf" in proc.stderr and "1 succeeded, 1 failed, 0 skipped" in proc.stderr
 
+    proc = subprocess.run([sys.executable, "-m", "papercli", "ask", str(src / MDS[0].name), "--questions", "-"],
+                          input="What was measured?\nWhy does it matter?\n", capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(rows) == 2
+    for r in rows:
+        check_ask(r)
+
 
 def test_output_names_are_distinct():
     from papercli.tasks.summarize import output_names
 
     names = output_names(["a/x.pdf", "b/x.pdf", "a/x.md", "-"], ".json")
     assert len(set(names.values())) == 4 and names["a/x.pdf"] == "x.pdf.json" and names["-"] == "stdin.json"
+
+
+def test_cache_unit(tmp_path):
+    """Content-keyed: a copy of a file hits; a damaged entry is a miss; disabled writes nothing."""
+    from papercli.cache import Cache
+
+    class Enc:
+        tokenizer_file = Path(MODEL) / "tokenizer.model"
+        calls = 0
+
+        def encode(self, doc):
+            Enc.calls += 1
+            return Engine.encode(SimpleEngine, doc)
+
+    class SimpleEngine:
+        from papercli.tokenizer import Tokenizer
+        tok = Tokenizer(Path(MODEL) / "tokenizer.model")
+
+    cache = Cache(tmp_path / "c")
+    doc, key = cache.load_document(str(MDS[0]))
+    enc = cache.encode(Enc(), doc, key)
+    copy = tmp_path / "copy.md"
+    copy.write_bytes(MDS[0].read_bytes())
+    doc2, key2 = cache.load_document(str(copy))
+    assert key2 == key and doc2.source == str(copy) and doc2.to_dict()["sections"] == doc.to_dict()["sections"]
+    assert cache.encode(Enc(), doc2, key2) == enc and Enc.calls == 1
+    assert cache.stats == {"doc_hits": 1, "doc_misses": 1, "token_hits": 1, "token_misses": 1}
+    cache.doc_path(key).write_text("{not json")
+    doc3, _ = cache.load_document(str(MDS[0]))
+    assert doc3.title == doc.title and cache.stats["doc_misses"] == 2
+    off = Cache(tmp_path / "off", enabled=False)
+    off.load_document(str(MDS[0]))
+    assert not (tmp_path / "off").exists()

@@ -5,17 +5,23 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pymupdf
 import pytest
+from typer.testing import CliRunner
+
+from papercli.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "longnet-reading.pdf"
 
 
 def cli(*args, env=None, stdin=None):
-    return subprocess.run([sys.executable, "-m", "papercli", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, input=stdin, timeout=120)
+    """Run papercli in-process; returns an object with returncode, stdout, stderr."""
+    r = CliRunner().invoke(app, [str(a) for a in args], env=env, input=stdin)
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    return SimpleNamespace(returncode=r.exit_code, stdout=r.stdout, stderr=r.stderr)
 
 
 def check_errors(r, files):
@@ -111,8 +117,11 @@ def test_extract_formats_and_stdin(tmp_path):
     assert r.returncode == 0 and r.stdout == ""
     md = (tmp_path / "paper.md").read_text()
     assert md.startswith("# Reading Whole Papers") and "## 1 Introduction" in md and "## References" in md
-    r = cli("extract", "-", stdin="# A Title\n\n## Abstract\n\nShort abstract here.\n\n## 1 Intro\n\nBody text.\n")
-    assert r.returncode == 0 and r.stdout.startswith("A Title\n\nAbstract\n\nShort abstract here.")
+    r = subprocess.run([sys.executable, "-m", "papercli", "extract", "-", "/missing.txt"], capture_output=True,
+                       text=True, cwd=ROOT, timeout=120,
+                       input="# A Title\n\n## Abstract\n\nShort abstract here.\n\n## 1 Intro\n\nBody text.\n")
+    assert r.returncode == 1 and r.stdout.startswith("A Title\n\nAbstract\n\nShort abstract here.")
+    assert r.stderr == "papercli: /missing.txt: no such file\n"
 
 
 def test_help_is_fast_and_torch_free():

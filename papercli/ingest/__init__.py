@@ -63,7 +63,7 @@ def load_document(path: str, password: str | None = None) -> Document:
     if path == "-":
         data = sys.stdin.buffer.read()
         if data.startswith(b"%PDF"):
-            return _load_pdf_bytes(data, "<stdin>", password)
+            return _load_pdf("<stdin>", password, data)
         return read_text(_decode(data, "<stdin>"), "<stdin>", markdown=True)
     p = Path(path)
     if not p.exists():
@@ -85,7 +85,7 @@ def load_document(path: str, password: str | None = None) -> Document:
     if suffix == ".pdf" or head.lstrip().startswith(b"%PDF"):
         if b"%PDF" not in head:
             raise IngestError(path, "not a PDF (no %PDF header); renamed file?")
-        return _load_pdf_bytes(p.read_bytes(), path, password)
+        return _load_pdf(path, password)
     if suffix in (".txt", ".md", ".markdown", ""):
         return read_text(_decode(p.read_bytes(), path), path, markdown=suffix in (".md", ".markdown"))
     raise IngestError(path, f"unsupported file type '{suffix}' (expected .pdf, .txt or .md)")
@@ -95,13 +95,13 @@ def _first_line(e: Exception) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
-def _load_pdf_bytes(data: bytes, path: str, password: str | None) -> Document:
+def _load_pdf(path: str, password: str | None, data: bytes | None = None) -> Document:
     import pymupdf
 
     from papercli.ingest.pdf import read_pdf
 
     try:
-        pdf = pymupdf.open(stream=data, filetype="pdf")
+        pdf = pymupdf.open(stream=data, filetype="pdf") if data is not None else pymupdf.open(path, filetype="pdf")
     except Exception as e:  # FileDataError, EmptyFileError, MuPDF errors
         raise IngestError(path, f"corrupt or truncated PDF ({_first_line(e)})") from None
     with pdf:
@@ -123,8 +123,11 @@ def _load_pdf_bytes(data: bytes, path: str, password: str | None) -> Document:
     if not doc.title and not doc.abstract and not any(s.paragraphs for s in doc.sections):
         if repaired:
             raise IngestError(path, "corrupt or truncated PDF (no text after repair)")
-        scanned = any(w.endswith("(scanned?)") for w in doc.warnings)
-        raise IngestError(path, _OCR_HINT if scanned else "no extractable text")
+        if any(w.endswith("(scanned?)") for w in doc.warnings):
+            raise IngestError(path, _OCR_HINT)
+        if any("U+FFFD" in w for w in doc.warnings):
+            raise IngestError(path, "text layer is unreadable (U+FFFD everywhere; broken font encoding?)")
+        raise IngestError(path, "no extractable text")
     if repaired:
         doc.warnings.append("damaged PDF was repaired; text may be incomplete")
     return doc

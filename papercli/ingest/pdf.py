@@ -28,9 +28,9 @@ _HYPHENS = ("-", "\u2010", "\u00ad")
 _NUMBERED = re.compile(r"^(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){0,3}|[IVX]{1,5}))\.?\s+(?P<title>[A-Z][^\n]{1,90})$")
 _NAMED = re.compile(
     r"^(abstract|introduction|related work|background|conclusions?|discussion|results|methods?|experiments?"
-    r"|evaluation|references|bibliography|acknowledge?ments?|appendix|appendices|limitations|future work"
+    r"|evaluation|references?|bibliography|acknowledge?ments?|appendix|appendices|limitations|future work"
     r"|summary|conclusions? and future work)\.?$", re.I)
-_REFERENCES = re.compile(r"^(references|bibliography|literature cited|works cited)$", re.I)
+_REFERENCES = re.compile(r"^(references?|bibliography|literature cited|works cited)$", re.I)
 _ABSTRACT_RUNIN = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.I)
 _CAPTION = re.compile(r"^(figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
@@ -199,11 +199,13 @@ def _split_columns(blocks: list[Block], width: float) -> list[Block]:
 
 
 def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
-    """Split a MuPDF block where the font size jumps (heading stuck to its paragraph)."""
+    """Split a MuPDF block where a heading is stuck to its paragraph: the font size jumps, a bold
+    heading line precedes plain text, or a plain line reads "References" (or another section name)."""
     parts, cur = [], [lines[0]]
     for prev, ln in zip(lines, lines[1:]):
         if (abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6) or prev.bold != ln.bold and (
-                _is_heading_text(prev.text) and prev.bold):
+                _is_heading_text(prev.text) and prev.bold) or prev is lines[0] and prev.text[:1].isupper() and (
+                _NAMED.match(prev.text)):
             parts.append(cur)
             cur = []
         cur.append(ln)
@@ -298,9 +300,11 @@ class _Builder:
 
     def heading(self, text: str, level: int, page: int) -> None:
         self.close()
-        if text.lower().rstrip(".") == "abstract":
+        numbered = _NUMBERED.match(text)
+        name = (numbered.group("title") if numbered else text).rstrip(".:")
+        if name.lower() == "abstract":
             self.mode = "abstract"
-        elif _REFERENCES.match(text.rstrip(".")):
+        elif _REFERENCES.match(name):
             self.mode = "references"
         else:
             self.mode = "body"
@@ -433,6 +437,11 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
         b.kind = "front"
     doc.title = " ".join(ln.text for ln in title_lines)
     stop = next((i for i, b in enumerate(first) if b.kind in ("heading", "abstract")), None)
+    if stop is None:  # no heading on page 1 (journal style): front matter ends at the first long block
+        stop = next((i for i, b in enumerate(first) if b.kind == "body" and b.y0 > title_block.y0
+                     and len(b.text.split()) >= 30), None)
+        if stop is not None and not any(b.kind == "abstract" for b in first):
+            first[stop].kind = "abstract"
     limit = first[stop].y0 if stop is not None else title_block.y1
     front = [b for i, b in enumerate(first) if b.kind == "body" and b.y0 >= title_block.y0 and (
         b.y1 <= limit + 2 or b.y0 < limit and stop is not None and i < stop)]

@@ -1,7 +1,7 @@
 """Rendering of ask / summarize results: text (rich in a terminal, plain when piped), Markdown, JSON, JSON lines.
 
-Text renderers build rich markup; `emit` prints it styled on a colour terminal and as plain text
-otherwise (NO_COLOR set, TERM=dumb, or stdout not a TTY: no escape codes, no hard wrapping).
+Text renderers build rich markup (markup=True) or plain text; `emit` prints markup styled on a colour
+terminal and plain text otherwise (NO_COLOR set, TERM=dumb, or stdout not a TTY: no escape codes, no hard wrapping).
 """
 
 from __future__ import annotations
@@ -22,22 +22,29 @@ def _page(doc: str, page: int) -> str:
 
 # -- ask -------------------------------------------------------------------------------------------------------
 
-def ask_text(r: dict) -> str:
-    lines = [f"[bold]Q:[/bold] {escape(r['question'])}"]
+def _styler(markup: bool):
+    """st(text, style): rich markup with the text escaped, or the text itself for plain output."""
+    if not markup:
+        return lambda text, style="": text
+    return lambda text, style="": f"[{style}]{escape(text)}[/]" if style else escape(text)
+
+
+def ask_text(r: dict, markup: bool = False) -> str:
+    st = _styler(markup)
+    lines = [st("Q:", "bold") + " " + st(r["question"])]
     if r["found"]:
         src = r["source"]
-        lines.append(f"[bold green]A:[/bold green] “{escape(r['answer'])}”")
-        lines.append(f"   [dim]— {escape(_page(src['document'], src['page']))}  "
-                     f"(confidence {r['confidence']:.2f})[/dim]")
-        lines.append(f"   [italic]{escape(src['sentence'])}[/italic]")
+        lines.append(st("A:", "bold green") + " " + st(f"“{r['answer']}”"))
+        lines.append("   " + st(f"— {_page(src['document'], src['page'])}  (confidence {r['confidence']:.2f})", "dim"))
+        lines.append("   " + st(src["sentence"], "italic"))
     else:
-        lines.append(f"[bold yellow]{NOT_FOUND}[/bold yellow] [dim](confidence {r['confidence']:.2f} is below "
-                     f"the answer threshold)[/dim]")
+        lines.append(st(NOT_FOUND, "bold yellow") + " "
+                     + st(f"(confidence {r['confidence']:.2f} is below the answer threshold)", "dim"))
     if r["evidence"]:
-        lines.append("[bold]Evidence[/bold]" + ("" if r["found"] else " [dim](closest sentences, not an answer)[/dim]"))
+        lines.append(st("Evidence", "bold") + ("" if r["found"] else " " + st("(closest sentences, not an answer)", "dim")))
         for i, e in enumerate(r["evidence"], 1):
-            lines.append(f"  {i}. [cyan]{escape(_page(e['document'], e['page']))}[/cyan]  [dim]score {e['score']:.3f}[/dim]")
-            lines.append(f"     {escape(e['text'])}")
+            lines.append(f"  {i}. " + st(_page(e["document"], e["page"]), "cyan") + "  " + st(f"score {e['score']:.3f}", "dim"))
+            lines.append("     " + st(e["text"]))
     return "\n".join(lines) + "\n"
 
 
@@ -64,15 +71,16 @@ def _facts(r: dict) -> str:
             f"{len(r['sections'])} section{'s' if len(r['sections']) != 1 else ''} · summary {r['words']} words")
 
 
-def summary_text(r: dict) -> str:
-    lines = [f"[bold]{escape(r['title'])}[/bold]", f"[dim]{escape(_facts(r))}[/dim]"]
+def summary_text(r: dict, markup: bool = False) -> str:
+    st = _styler(markup)
+    lines = [st(r["title"], "bold"), st(_facts(r), "dim")]
     if r["sections"]:
-        lines.append(f"[dim]Sections: {escape('; '.join(r['sections']))}[/dim]")
+        lines.append(st("Sections: " + "; ".join(r["sections"]), "dim"))
     lines.append("")
     if not r["summary"]:
         lines.append("(no body sentences to summarize)")
-    for s in r["summary"]:
-        lines.append(f"- {escape(s['text'])} [cyan](p. {s['page']})[/cyan]")
+    for x in r["summary"]:
+        lines.append("- " + st(x["text"]) + " " + st(f"(p. {x['page']})", "cyan"))
     return "\n".join(lines) + "\n"
 
 
@@ -96,10 +104,9 @@ def render(kind: str, result: dict, fmt: str, plain: bool = True) -> str:
         return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
         return json.dumps(result, ensure_ascii=False) + "\n"
-    out = _RENDER[kind][fmt](result)
-    if fmt == "text" and plain:
-        return to_plain(out)
-    return out
+    if fmt == "text":
+        return _RENDER[kind][fmt](result, markup=not plain)
+    return _RENDER[kind][fmt](result)
 
 
 def render_many(kind: str, results: list[dict], fmt: str) -> str:
@@ -108,12 +115,6 @@ def render_many(kind: str, results: list[dict], fmt: str) -> str:
         return json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=1) + "\n"
     sep = "" if fmt == "jsonl" else "\n"
     return sep.join(render(kind, r, fmt) for r in results)
-
-
-def to_plain(markup: str) -> str:
-    from rich.text import Text
-
-    return Text.from_markup(markup).plain
 
 
 def styled_terminal(stream: TextIO = sys.stdout) -> bool:
@@ -131,7 +132,7 @@ def emit(kind: str, result: dict, fmt: str, stream: TextIO | None = None) -> Non
     if fmt == "text" and styled_terminal(stream):
         from rich.console import Console
 
-        Console(file=stream, highlight=False).print(_RENDER[kind]["text"](result), end="")
+        Console(file=stream, highlight=False).print(_RENDER[kind]["text"](result, markup=True), end="")
     else:
         stream.write(render(kind, result, fmt))
     stream.flush()
