@@ -1,7 +1,8 @@
 """Body-text extraction quality and speed: papercli's PDF reader against raw PyMuPDF `page.get_text()`.
 
 Over ../shared/pdfs/acl/*.pdf, whose reference text (the corpus authors' own parse) is the record
-`paper_id` of ../shared/data/papers.jsonl.gz. Body = title + abstract + section headings and paragraphs (no references).
+`paper_id` of ../shared/data/papers.jsonl.gz. Body = title + abstract + section headings and paragraphs, without
+back matter (references, acknowledgements, funding), on both sides: the reference corpus dropped it.
   recall     in-order recall: LCS of lowercase word sequences / reference length (exact, bit-parallel)
   bag recall the same without order: share of reference words found in the extracted bag of words
   precision  multiset precision: share of extracted words found in the reference bag of words
@@ -68,15 +69,22 @@ def reference_texts(papers: Path, ids: set[str]) -> dict[str, str]:
             rec = json.loads(line)
             if rec["id"] in ids:
                 out[rec["id"]] = " ".join([rec.get("title", ""), rec.get("abstract", "")] + [
-                    p for s in rec["sections"] for p in s["paragraphs"]])
+                    p for s in rec["sections"] for p in [s["heading"]] + s["paragraphs"]])
     return out
+
+
+# Back matter that the reference corpus drops from its bodies (../shared/data/README.md): compared like
+# with like, papercli's sections with these headings are left out of its body text here too.
+_BACK_MATTER = re.compile(
+    r"^(?:[\dA-Z]{1,2}(?:\.\d+)*\.?\s+)?(acknowledge?ments?|funding|author contributions?)\b", re.I)
 
 
 def papercli_body(path: Path) -> tuple[str, int]:
     doc = read_pdf(str(path))
     parts = [doc.title, doc.abstract_text]
     for sec in doc.sections:
-        parts += [sec.heading] + [p.text for p in sec.paragraphs]
+        if not _BACK_MATTER.match(sec.heading):
+            parts += [sec.heading] + [p.text for p in sec.paragraphs]
     return " ".join(parts), doc.pages
 
 

