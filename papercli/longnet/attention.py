@@ -10,9 +10,10 @@ Duplicate keys: as in the paper, every pattern is its own softmax, so a (query, 
 k patterns is counted k times in the combined softmax (the tests use a reference doing exactly that).
 
 Global tokens (the first G positions, the question) form one more pattern: every query also attends to
-the G global keys. Global queries instead get exact dense attention over all N keys, O(N*G). In causal
-mode a global query sees only keys at or before itself (i.e. the global prefix); since global keys come
-first, every later query still sees all of them.
+the G global keys (a global key a dilated pattern also covers counts once more, by the rule above).
+Global queries instead get exact dense attention over all N keys, O(N*G). In causal mode a global query
+sees only keys at or before itself (i.e. the global prefix); since global keys come first, every later
+query still sees all of them.
 
 Padding keys (and the padding up to a multiple of w) are masked with an additive score bias of -1e4
 (finite: a fully padded segment gives a finite lse near -1e4, weight 0, never NaN). Every pattern runs
