@@ -24,6 +24,12 @@ app.add_typer(eval_app, name="eval")
 EXIT_OK, EXIT_PARTIAL, EXIT_FATAL = 0, 1, 2
 
 
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
 class Format(str, Enum):
     text = "text"
     md = "md"
@@ -197,18 +203,13 @@ def bench_extract(
 # --- bench attention ---
 
 
-class _Device(str, Enum):
-    cpu = "cpu"
-    cuda = "cuda"
-
-
 @bench_app.command("attention")
 def bench_attention(
     lengths: str = typer.Option("4096,8192,16384,32768,65536,131072,262144,524288,1048576", "--lengths",
                                 help="Sequence lengths in tokens, comma-separated."),
     heads: int = typer.Option(4, "--heads"),
     head_dim: int = typer.Option(64, "--head-dim"),
-    device: _Device = typer.Option(_Device.cpu, "--device"),
+    device: Device = typer.Option(Device.cpu, "--device", help="auto: CUDA when available, else CPU."),
     dtype: Optional[str] = typer.Option(None, "--dtype", help="float32, bfloat16, float16 (default: float32 "
                                         "on cpu, bfloat16 on cuda)."),
     dense_max_s: float = typer.Option(300.0, "--dense-max-s", help="Skip dense runs estimated to take longer."),
@@ -216,18 +217,19 @@ def bench_attention(
     plot: Optional[str] = typer.Option(None, "--plot", help="Save a PNG of time and memory against length."),
 ) -> None:
     """Dilated attention against dense SDPA: seconds, peak memory, GFLOP/s, 4K to 1M tokens."""
-    import torch
-
     from papercli import bench_attention
+    from papercli.tasks.engine import resolve_device
 
-    if device.value == "cuda" and not torch.cuda.is_available():
-        err("--device cuda: CUDA is not available")
+    try:
+        dev = resolve_device(device.value)
+    except RuntimeError as e:
+        err(str(e))
         raise typer.Exit(EXIT_FATAL)
-    dtype = dtype or ("bfloat16" if device.value == "cuda" else "float32")
+    dtype = dtype or ("bfloat16" if dev == "cuda" else "float32")
     if fmt.value not in ("text", "json") or dtype not in ("float32", "bfloat16", "float16"):
         err("--format must be text or json; --dtype float32, bfloat16 or float16")
         raise typer.Exit(EXIT_FATAL)
-    bench_attention.run([int(n) for n in lengths.split(",")], heads, head_dim, device.value, dtype, fmt.value,
+    bench_attention.run([int(n) for n in lengths.split(",")], heads, head_dim, dev, dtype, fmt.value,
                         dense_max_s=dense_max_s, plot=plot)
 
 
@@ -346,15 +348,9 @@ def eval_needle(
 # --- tasks: ask, summarize, bench e2e ---
 
 
-class _TaskDevice(str, Enum):
-    auto = "auto"
-    cpu = "cpu"
-    cuda = "cuda"
-
-
 _TASK_MODEL_OPT = typer.Option(None, "--model", help="Model directory (default: $PAPERCLI_MODEL, else the shipped "
                                                      "model).")
-_TASK_DEVICE_OPT = typer.Option(_TaskDevice.auto, "--device", help="auto: CUDA when available, else CPU.")
+_TASK_DEVICE_OPT = typer.Option(Device.auto, "--device", help="auto: CUDA when available, else CPU.")
 _TASK_MAX_TOKENS_OPT = typer.Option(1_500_000, "--max-tokens", min=1,
                                     help="Refuse contexts longer than this many tokens (memory guard).")
 _TASK_NO_CACHE_OPT = typer.Option(False, "--no-cache", help="Neither read nor write the cache of extracted papers "
@@ -363,7 +359,7 @@ _TASK_NO_CACHE_OPT = typer.Option(False, "--no-cache", help="Neither read nor wr
 _TASK_PASSWORD_OPT = typer.Option(None, "--password", help="Password of encrypted PDFs (never cached).")
 
 
-def _task_engine(model: Optional[str], device: _TaskDevice):
+def _task_engine(model: Optional[str], device: Device):
     from papercli.tasks.engine import Engine
 
     try:
@@ -385,7 +381,7 @@ def ask(
     fmt: Optional[Format] = typer.Option(None, "--format", "-f",
                                          help="text (default), md, json, jsonl (default with --questions)."),
     model: Optional[str] = _TASK_MODEL_OPT,
-    device: _TaskDevice = _TASK_DEVICE_OPT,
+    device: Device = _TASK_DEVICE_OPT,
     max_tokens: int = _TASK_MAX_TOKENS_OPT,
     no_cache: bool = _TASK_NO_CACHE_OPT,
     password: Optional[str] = _TASK_PASSWORD_OPT,
@@ -468,7 +464,7 @@ def summarize(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, md, json or jsonl."),
     force: bool = typer.Option(False, "--force", help="Redo papers whose output file already exists."),
     model: Optional[str] = _TASK_MODEL_OPT,
-    device: _TaskDevice = _TASK_DEVICE_OPT,
+    device: Device = _TASK_DEVICE_OPT,
     max_tokens: int = _TASK_MAX_TOKENS_OPT,
     no_cache: bool = _TASK_NO_CACHE_OPT,
     password: Optional[str] = _TASK_PASSWORD_OPT,
@@ -570,7 +566,7 @@ def bench_e2e_cmd(
     sizes: str = typer.Option("100000,1000000", "--sizes",
                               help="Token targets of the repeated-samples collections, comma-separated."),
     model: Optional[str] = _TASK_MODEL_OPT,
-    device: _TaskDevice = _TASK_DEVICE_OPT,
+    device: Device = _TASK_DEVICE_OPT,
     results: Optional[str] = typer.Option(None, "--results", help="Also write a Markdown report to this file "
                                                                   "(e.g. benchmarks/RESULTS_e2e.md)."),
 ) -> None:
