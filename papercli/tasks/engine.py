@@ -7,6 +7,7 @@ evidence probability clears the threshold calibrated on dev data (`calibration.j
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from papercli.tokenizer import Tokenizer
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small"  # papercli/models -> ../models
 MAX_ANSWER_TOKENS = 30
+MIN_SPAN_PROB = 0.5  # below this the span head is unsure: quote the whole evidence sentence instead
 
 
 @dataclass
@@ -130,33 +132,36 @@ class Engine:
         if confidence < self.threshold:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True)
-        k, i, j = self._best_span(ctx, out, order[:3], prob)
+        k, i, j, span_prob = self._best_span(ctx, out, order[:3], prob)
         best = evidence(k)
-        answer = Answer(question, self._quote(best.text, i, j), ranked[:top_k], best, confidence)
+        text = self._quote(best.text, i, j) if span_prob >= MIN_SPAN_PROB else best.text
+        answer = Answer(question, text, ranked[:top_k], best, confidence)
         self.timings["decode"] = time.perf_counter() - t1
         return answer
 
     @staticmethod
-    def _best_span(ctx: Context, out: dict, candidates: list[int], prob) -> tuple[int, int, int]:
-        """(context sentence, first token, last token) of the best span inside the top evidence sentences.
+    def _best_span(ctx: Context, out: dict, candidates: list[int], prob) -> tuple[int, int, int, float]:
+        """(context sentence, first token, last token, span probability) of the best span in the top sentences.
 
-        Token positions are relative to the sentence; a span's score adds its start and end logits to
-        the log-probability of its sentence.
+        Token positions are relative to the sentence. Start and end are normalised over the sentence's
+        tokens (as in training); a span's score is log p(sentence) + log p(start) + log p(end).
         """
         import torch
 
-        best, best_score = (candidates[0], 0, 0), -float("inf")
+        best, best_score = (candidates[0], 0, 0, 0.0), -float("inf")
         for k in candidates:
             ref = ctx.sentences[k]
             n = ref.end - ref.start
             if n <= 0:
                 continue
-            scores = out["start"][ref.start:ref.end, None] + out["end"][None, ref.start:ref.end]
+            start = torch.log_softmax(out["start"][ref.start:ref.end], -1)
+            end = torch.log_softmax(out["end"][ref.start:ref.end], -1)
+            scores = start[:, None] + end[None, :]
             valid = torch.ones(n, n, dtype=torch.bool).triu() & ~torch.ones(n, n, dtype=torch.bool).triu(MAX_ANSWER_TOKENS)
             flat = int(torch.argmax(scores.masked_fill(~valid, -float("inf"))))
-            score = float(scores.view(-1)[flat]) + float(torch.log(prob[k]))
-            if score > best_score:
-                best, best_score = (k, flat // n, flat % n), score
+            span = float(scores.view(-1)[flat])
+            if span + float(torch.log(prob[k])) > best_score:
+                best, best_score = (k, flat // n, flat % n, math.exp(span)), span + float(torch.log(prob[k]))
         return best
 
     def _quote(self, text: str, i: int, j: int) -> str:
