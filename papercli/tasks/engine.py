@@ -1,7 +1,8 @@
 """Inference: load the shipped model once, run one forward pass per context, decode grounded results.
 
-Every result points back to its document and page. Refusal: an answer is given only when the top
-evidence probability clears the threshold calibrated on dev data (`calibration.json` in the model dir).
+Every result points back to its document and page. Refusal: an answer is given only when the
+probability mass of the top three evidence sentences clears the threshold calibrated on dev data
+(`calibration.json` in the model dir).
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ class Engine:
             return Evidence(ref.doc, ref.index, s.page, s.text, float(prob[k]))
 
         ranked = [evidence(k) for k in order]
-        confidence = ranked[0].score
+        confidence = sum(e.score for e in ranked[:3])  # mass on the top 3: support may span sentences
         if confidence < self.threshold:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True)

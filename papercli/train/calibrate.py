@@ -2,8 +2,8 @@
 
 Answerable: a synthetic fact planted in a dev paper, asked about, and one of the paper's own abstract
 sentences (its body restates it). Unanswerable: the same kind of fact question about a fact that is NOT
-in the paper, and an abstract sentence of another paper. The threshold on the top evidence probability
-maximises balanced accuracy of answer-vs-refuse.
+in the paper, and an abstract sentence of another paper. The threshold on the answer confidence (the
+probability mass of the top three evidence sentences) maximises balanced accuracy of answer-vs-refuse.
 """
 
 from __future__ import annotations
