@@ -39,6 +39,7 @@ _ABSTRACT_RUNIN = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.I)
 _CAPTION = re.compile(r"^(figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
+_FOOTNOTE_MARK = re.compile(r"^(?:[1-9]\d?|[*\u2020\u2021\u00a7\u00b6])\s*(?=[A-Z])")
 _FOOTNOTE_START = re.compile(r"^([1-9]\d?|[*\u2020\u2021\u00a7\u00b6])[A-Z]")
 _SUFFIXES = {"ing", "ings", "ed", "er", "ers", "ly", "tion", "tions", "ation", "ations", "ment", "ments", "ness",
              "able", "ible", "ity", "ities", "al", "ally", "ive", "ize", "ized", "izes", "ization", "ous", "ance",
@@ -303,6 +304,8 @@ class _Builder:
     def add_float(self, b: Block) -> None:
         """A caption or footnote: a paragraph of its own, after the sentence it interrupts if any."""
         text = self.join([ln.text for ln in b.lines])
+        if b.kind == "footnote":  # its own mark ("1 The code ...") is a pointer, not text
+            text = _FOOTNOTE_MARK.sub("", text, count=1)
         if self.pieces:
             self.pending.append((sum(len(t) for t, _ in self.pieces), text, b.page))
         else:
