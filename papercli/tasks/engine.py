@@ -161,8 +161,9 @@ class Engine:
             valid = torch.ones(n, n, dtype=torch.bool).triu() & ~torch.ones(n, n, dtype=torch.bool).triu(MAX_ANSWER_TOKENS)
             flat = int(torch.argmax(scores.masked_fill(~valid, -float("inf"))))
             span = float(scores.view(-1)[flat])
-            if span + float(torch.log(prob[k])) > best_score:
-                best, best_score = (k, flat // n, flat % n, math.exp(span)), span + float(torch.log(prob[k]))
+            score = span + float(torch.log(prob[k]))
+            if score > best_score:
+                best, best_score = (k, flat // n, flat % n, math.exp(span)), score
         return best
 
     def _quote(self, text: str, i: int, j: int) -> str:

@@ -70,8 +70,8 @@ def _cloze(question: str, evidence: str, rng: random.Random) -> tuple[str, str] 
 def _relation_questions(rec: dict, texts: list[str]) -> list[tuple[str, int, str]]:
     out = []
     for rel in rec.get("meta", {}).get("relations", [])[:6]:
-        for ask, field, ctx_field in (("Which dataset is {m} evaluated on for {t}?", "dataset", None),
-                                      ("Which metric is reported for {m} on {d}?", "metric", None)):
+        for ask, field in (("Which dataset is {m} evaluated on for {t}?", "dataset"),
+                           ("Which metric is reported for {m} on {d}?", "metric")):
             answer = rel.get(field)
             if not answer:
                 continue
