@@ -258,7 +258,8 @@ def train_model_cmd(
     out: str = typer.Option("runs/small", "--out", help="Run folder: cache, checkpoints (resumed), log."),
     tokenizer: str = typer.Option("models/papercli-longnet-small/tokenizer.model", "--tokenizer"),
     data: Optional[str] = typer.Option(None, "--data", help="papers.jsonl.gz (default: ../shared/data)."),
-    steps: int = typer.Option(2000, "--steps"),
+    steps: int = typer.Option(2000, "--steps", help="All steps, pretraining included."),
+    mlm_steps: int = typer.Option(0, "--mlm-steps", help="Masked-token pretraining steps first (0: none)."),
     lr: float = typer.Option(1e-3, "--lr"),
     max_tokens: int = typer.Option(8192, "--max-tokens", help="Context length cap for training examples."),
     seed: int = typer.Option(0, "--seed"),
@@ -269,7 +270,7 @@ def train_model_cmd(
     """Train (or resume) the LongNet on the train split; the final model lands in OUT/final."""
     from papercli.train.loop import TrainConfig, train
 
-    final = train(TrainConfig(out=out, tokenizer=tokenizer, data=data, steps=steps, lr=lr, max_tokens=max_tokens,
+    final = train(TrainConfig(out=out, tokenizer=tokenizer, data=data, steps=steps, mlm_steps=mlm_steps, lr=lr, max_tokens=max_tokens,
                               seed=seed, limit=limit, threads=threads, ckpt_every=ckpt_every))
     print(f"model -> {final}", file=sys.stderr)
 

@@ -95,6 +95,10 @@ class LongNet(nn.Module):
             x = block(x, key_padding_mask, num_global)
         return self.ln_f(x)
 
+    def token_logits(self, h):
+        """Vocabulary logits for token states (..., d), tied to the token embedding (masked-token pretraining)."""
+        return h @ self.tok_emb.weight.T
+
     @staticmethod
     def pool_sentences(h, token_sentence, num_sentences: int):
         """Mean of token states per sentence: (B, N, d) -> (B, S, d). token_sentence is -1 outside sentences."""

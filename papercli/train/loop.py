@@ -1,7 +1,10 @@
 """Training: prepare corpus papers once (cached), then a seeded, resumable loop over mixed-task examples.
 
-Each step draws one example (one context of 1-3 papers) from `random.Random(seed, step)`, so a resumed
-run sees exactly the examples an uninterrupted run would. Checkpoints are safetensors + a JSON state.
+Optional first phase (`mlm_steps` > 0): masked-token pretraining on single papers. Then the supervised
+phase: each step draws one example (one context of 1-3 papers). Every step's randomness comes from
+`random.Random(seed, phase, step within the phase)`, so a resumed run sees exactly the examples an uninterrupted
+run would, and the supervised phase sees the same examples with or without pretraining (a fair
+comparison). Each phase has its own warmup and cosine schedule. Checkpoints are safetensors + a JSON state.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from papercli.context import context_inputs
+from papercli.context import build_context, context_inputs
 from papercli.data import iter_records
 from papercli.longnet.model import LongNet, LongNetConfig, load_model, save_model
 from papercli.tokenizer import Tokenizer
@@ -30,7 +33,8 @@ class TrainConfig:
     out: str = "runs/small"
     tokenizer: str = "models/papercli-longnet-small/tokenizer.model"
     data: str | None = None
-    steps: int = 3000
+    steps: int = 3000          # all steps, pretraining included
+    mlm_steps: int = 0         # masked-token pretraining steps first (0: none)
     lr: float = 1e-3
     warmup: int = 100
     weight_decay: float = 0.01
@@ -82,10 +86,32 @@ def example_loss(model: LongNet, ex: Example) -> tuple[torch.Tensor, dict]:
     return sum(losses.values(), torch.zeros(())), {k: v.item() for k, v in losses.items()}
 
 
+MASK_RATE = 0.15
+
+
+def mlm_loss(model: LongNet, papers: list[Paper], tok: Tokenizer, rng: random.Random,
+             max_tokens: int) -> tuple[torch.Tensor, dict, int]:
+    """BERT-style masked-token loss on one paper: 15% of sentence tokens, 80% [MASK] / 10% random / 10% kept."""
+    ctx = build_context([rng.choice(papers).enc], tok)
+    ids = ctx.ids[:max_tokens]
+    picked = [i for i, s in enumerate(ctx.token_sentence[:max_tokens]) if s >= 0 and rng.random() < MASK_RATE]
+    inputs = list(ids)
+    for i in picked:
+        u = rng.random()
+        inputs[i] = tok.mask_id if u < 0.8 else rng.randrange(tok.vocab_size) if u < 0.9 else ids[i]
+    h = model.encode(torch.tensor([inputs]), torch.zeros(1, len(ids), dtype=torch.long))
+    logits = model.token_logits(h[0, picked])
+    loss = F.cross_entropy(logits, torch.tensor([ids[i] for i in picked]))
+    return loss, {"mlm": loss.item()}, len(ids)
+
+
 def _lr(cfg: TrainConfig, step: int) -> float:
+    """Warmup then cosine to 10%, restarted at the start of the supervised phase."""
+    start, end = (0, cfg.mlm_steps) if step < cfg.mlm_steps else (cfg.mlm_steps, cfg.steps)
+    step -= start
     if step < cfg.warmup:
         return cfg.lr * (step + 1) / cfg.warmup
-    progress = (step - cfg.warmup) / max(cfg.steps - cfg.warmup, 1)
+    progress = (step - cfg.warmup) / max(end - start - cfg.warmup, 1)
     return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
 
 
@@ -138,21 +164,28 @@ def train(cfg: TrainConfig, model_cfg: LongNetConfig | None = None) -> Path:
     log = open(out / "log.jsonl", "a")
     t0 = time.time()
     while step < cfg.steps:
-        rng = random.Random(cfg.seed * 1_000_003 + step)
-        torch.manual_seed(cfg.seed * 1_000_003 + step)
-        ex = None
-        while ex is None:
-            ex = make_example(papers, tok, rng, cfg.max_tokens)
+        pretraining = step < cfg.mlm_steps
+        local = step if pretraining else step - cfg.mlm_steps
+        seed = cfg.seed * 1_000_003 + local + (10**9 if pretraining else 0)
+        rng = random.Random(seed)
+        torch.manual_seed(seed)
         for g in opt.param_groups:
             g["lr"] = _lr(cfg, step)
-        loss, parts = example_loss(model, ex)
+        if pretraining:
+            loss, parts, tokens = mlm_loss(model, papers, tok, rng, cfg.max_tokens)
+        else:
+            ex = None
+            while ex is None:
+                ex = make_example(papers, tok, rng, cfg.max_tokens)
+            loss, parts = example_loss(model, ex)
+            tokens = len(ex.ctx)
         opt.zero_grad(set_to_none=True)
         if loss.requires_grad:
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
         step += 1
-        log.write(json.dumps({"step": step, "tokens": len(ex.ctx), "sec": round(time.time() - t0, 1), **parts}) + "\n")
+        log.write(json.dumps({"step": step, "tokens": tokens, "sec": round(time.time() - t0, 1), **parts}) + "\n")
         if step % 10 == 0:
             log.flush()
             print(f"step {step}/{cfg.steps} {json.dumps(parts)} {(time.time() - t0) / 60:.1f} min",
