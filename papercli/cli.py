@@ -270,8 +270,8 @@ def train_model_cmd(
     """Train (or resume) the LongNet on the train split; the final model lands in OUT/final."""
     from papercli.train.loop import TrainConfig, train
 
-    final = train(TrainConfig(out=out, tokenizer=tokenizer, data=data, steps=steps, mlm_steps=mlm_steps, lr=lr, max_tokens=max_tokens,
-                              seed=seed, limit=limit, threads=threads, ckpt_every=ckpt_every))
+    final = train(TrainConfig(out=out, tokenizer=tokenizer, data=data, steps=steps, mlm_steps=mlm_steps, lr=lr,
+                              max_tokens=max_tokens, seed=seed, limit=limit, threads=threads, ckpt_every=ckpt_every))
     print(f"model -> {final}", file=sys.stderr)
 
 

@@ -56,6 +56,7 @@ CASES = [  # B, H, N, D, segments, padded, causal, G
     (1, 2, 40, 16, [(8, 1), (16, 4)], True, False, 5),
     (2, 4, 33, 8, [(4, 1), (16, 2), (32, 8)], True, True, 3),
     (1, 2, 7, 4, [(16, 1), (64, 4)], False, False, 2),
+    (1, 2, 16, 8, [(8, 1), (16, 1), (16, 2)], False, False, 0),  # two patterns cover every position
 ]
 
 

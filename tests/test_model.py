@@ -111,7 +111,7 @@ def test_training_resumes_exactly(tmp_path, mlm_steps, stop):
 
 
 def test_masked_token_pretraining_learns(tok):
-    """The tied-embedding masked-token loss masks ~15% of sentence tokens and falls when trained on."""
+    """The tied-embedding masked-token loss starts near ln(vocab) and falls when trained on."""
     from papercli.train.examples import Paper
     from papercli.train.loop import mlm_loss
 

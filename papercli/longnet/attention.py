@@ -124,7 +124,7 @@ def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segments: list[tuple[int,
     parts = []  # (out (B, H, n/r, D), lse (B, H*n/r), positions) per pattern, n = S*w
     for w, r, S in segs:
         n, m = S * w, w // r
-        idx = None if r == 1 and n == L else _positions(H, L, r, n, q.device)  # None: every position
+        idx = None if r == 1 and n == L else _positions(H, L, r, n, q.device)  # None: every position, in order
 
         def sparse(x):  # (B, H, L, E) -> (B*H, S, m, E)
             x = x[:, :, :n] if r == 1 else x.flatten(1, 2).index_select(1, idx)
@@ -135,8 +135,7 @@ def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segments: list[tuple[int,
         parts.append((out.view(B, H, S * m, D), lse.reshape(B, H * S * m), r, n, idx))
 
     # total lse per query over all patterns; a pattern that does not cover a query contributes NO_LSE
-    full = lambda r, n: r == 1 and n == L  # a pattern that covers every position, in order
-    lses = [lse if full(r, n) else lse.new_full((B, H * L), NO_LSE).index_copy(1, idx, lse)
+    lses = [lse if idx is None else lse.new_full((B, H * L), NO_LSE).index_copy(1, idx, lse)
             for out, lse, r, n, idx in parts]
     if G:  # every query also attends to the global keys
         b = None if bias is None else bias[:, :, None, :G]
@@ -144,10 +143,10 @@ def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segments: list[tuple[int,
         lses.append(glob_lse.flatten(1))
     lse_all = torch.stack(lses).logsumexp(0)  # (B, H*L)
 
-    acc = None  # the combined output, float32; started by a full pattern when there is one (no zero fill)
-    for out, lse, r, n, idx in sorted(parts, key=lambda p: not full(p[2], p[3])):
-        weight = (lse - (lse_all if full(r, n) else lse_all.index_select(1, idx))).exp().view(B, H, -1, 1)
-        if acc is None and full(r, n):
+    acc = None  # the combined output, float32; a pattern covering every position starts it (no zero fill)
+    for out, lse, r, n, idx in sorted(parts, key=lambda p: p[4] is not None):
+        weight = (lse - (lse_all if idx is None else lse_all.index_select(1, idx))).exp().view(B, H, -1, 1)
+        if acc is None and idx is None:
             acc = out.float() * weight
             continue
         if acc is None:

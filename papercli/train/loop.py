@@ -1,10 +1,10 @@
 """Training: prepare corpus papers once (cached), then a seeded, resumable loop over mixed-task examples.
 
 Optional first phase (`mlm_steps` > 0): masked-token pretraining on single papers. Then the supervised
-phase: each step draws one example (one context of 1-3 papers). Every step's randomness comes from
-`random.Random(seed, phase, step within the phase)`, so a resumed run sees exactly the examples an uninterrupted
-run would, and the supervised phase sees the same examples with or without pretraining (a fair
-comparison). Each phase has its own warmup and cosine schedule. Checkpoints are safetensors + a JSON state.
+phase: each step draws one example (one context of 1-3 papers). Every step's randomness is seeded by
+(seed, phase, step within the phase), so a resumed run sees exactly the examples an uninterrupted run
+would, and the supervised phase sees the same examples with or without pretraining (a fair comparison).
+Each phase has its own warmup and cosine schedule. Checkpoints are safetensors + a JSON state.
 """
 
 from __future__ import annotations
@@ -94,7 +94,8 @@ def mlm_loss(model: LongNet, papers: list[Paper], tok: Tokenizer, rng: random.Ra
     """BERT-style masked-token loss on one paper: 15% of sentence tokens, 80% [MASK] / 10% random / 10% kept."""
     ctx = build_context([rng.choice(papers).enc], tok)
     ids = ctx.ids[:max_tokens]
-    picked = [i for i, s in enumerate(ctx.token_sentence[:max_tokens]) if s >= 0 and rng.random() < MASK_RATE]
+    in_sentences = [i for i, s in enumerate(ctx.token_sentence[:max_tokens]) if s >= 0]
+    picked = [i for i in in_sentences if rng.random() < MASK_RATE] or in_sentences[:1]  # never an empty loss
     inputs = list(ids)
     for i in picked:
         u = rng.random()
