@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
 out=${OUT:-benchmarks/results}
 mkdir -p "$out"
-python3 -m pytest -q tests/test_attention.py -k cuda 2>&1 | tee "$out/gpu_tests.log"
+python3 -m pytest -q tests/test_attention.py tests/test_model.py -k cuda 2>&1 | tee "$out/gpu_tests.log"
 python3 -m papercli bench attention --device cuda --dtype bfloat16 --plot "$out/attention_cuda.png" \
     --lengths 4096,8192,16384,32768,65536,131072,262144,524288,1048576 2>&1 | tee "$out/attention_cuda.txt"

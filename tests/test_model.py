@@ -60,6 +60,43 @@ def test_padding_does_not_change_real_outputs(tok):
     torch.testing.assert_close(out, base, atol=1e-5, rtol=1e-4)
 
 
+@pytest.mark.parametrize("num_global,padded", [(0, False), (5, True)])
+def test_inplace_inference_path_matches_the_training_path(tok, num_global, padded):
+    """Inference (no grad, eval) runs the blocks in place on token slices; it must compute the same function."""
+    import papercli.longnet.model as model_mod
+
+    m = _model(tok).eval()
+    N = 150  # not a multiple of the slice length below, nor of the longest segment
+    ids = torch.randint(5, tok.vocab_size, (1, N))
+    in_q = (torch.arange(N) < num_global).long()[None]
+    mask = (torch.arange(N) < N - 7)[None] if padded else None
+    with torch.enable_grad():  # grad on: the plain out-of-place blocks
+        ref = m.encode(ids, in_q, mask, num_global)
+    old = model_mod.INFERENCE_CHUNK
+    try:
+        model_mod.INFERENCE_CHUNK = 32
+        with torch.inference_mode():
+            got = m.encode(ids, in_q, mask, num_global)
+    finally:
+        model_mod.INFERENCE_CHUNK = old
+    torch.testing.assert_close(got, ref.detach(), atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("device", ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="needs a CUDA GPU"))])
+def test_inplace_inference_path_under_bf16_autocast(tok, device):
+    """The engine's CUDA path: autocast bf16 keeps q, k, v in bf16 in the shared buffer; close to fp32."""
+    m = _model(tok).to(device).eval()
+    ids = torch.randint(5, tok.vocab_size, (1, 150), device=device)
+    in_q = (torch.arange(150, device=device) < 5).long()[None]
+    with torch.inference_mode():
+        ref = m.encode(ids, in_q, None, 5)
+        with torch.autocast(device, dtype=torch.bfloat16):
+            got = m.encode(ids, in_q, None, 5)
+    assert got.dtype == torch.float32
+    torch.testing.assert_close(got, ref, atol=5e-2, rtol=5e-2)
+
+
 def test_overfits_a_tiny_batch(tok):
     doc = _doc()
     enc = EncodedDocument.encode(doc, tok)

@@ -92,6 +92,11 @@ def segment_layout(N: int, segments) -> list[tuple[int, int, int]]:
     return out
 
 
+def padded_length(N: int, segments) -> int:
+    """The length every pattern's segments span (>= N): inputs shorter than this are zero-padded to it."""
+    return max(w * S for w, r, S in segment_layout(N, segments))
+
+
 def _positions(H: int, L: int, r: int, n: int, device) -> Tensor:
     """Indices into a flattened (H*L) axis of the positions dilation r keeps among the first n.
 
@@ -113,7 +118,7 @@ def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segments: list[tuple[int,
     B, H, N, D = q.shape
     G, scale = min(num_global, N), D ** -0.5
     segs = segment_layout(N, segments)
-    L = max(w * S for w, r, S in segs)  # every pattern fits in L >= N; the tail is masked padding
+    L = padded_length(N, segments)  # every pattern fits in L >= N; the tail is masked padding
     q, k, v = (F.pad(x, (0, 0, 0, L - N)) if L > N else x.contiguous() for x in (q, k, v))
     bias = None  # (B, H, L) score bias per key
     if key_padding_mask is not None or L > N:
@@ -160,10 +165,10 @@ def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segments: list[tuple[int,
         kv = G if causal else N  # global queries see everything (causal: the global prefix)
         b = None if bias is None else bias[:, :, None, :kv]
         glob_q, _ = _Attend.apply(q[:, :, :G], k[:, :, :kv], v[:, :, :kv], b, causal, scale)
-        acc = torch.cat([glob_q.float(), acc[:, :, G:]], 2)
+        acc[:, :, :G] = glob_q  # in place: acc is ours and no backward needs its old values
     out = acc[:, :, :N]
     if key_padding_mask is not None:
-        out = out.masked_fill(~key_padding_mask[:, None, :, None], 0.0)
+        out.masked_fill_(~key_padding_mask[:, None, :, None], 0.0)
     return out.to(q.dtype)
 
 
@@ -185,9 +190,15 @@ class DilatedSelfAttention(nn.Module):
                 num_global: int = 0, positions: Tensor | None = None) -> Tensor:
         """x: (B, N, d_model); positions: (N,) or (B, N), default 0..N-1. Returns (B, N, d_model)."""
         B, N, C = x.shape
-        q, k, v = self.qkv(x).view(B, N, 3, self.n_heads, C // self.n_heads).permute(2, 0, 3, 1, 4)
         if positions is None:
             positions = torch.arange(N, device=x.device)
-        q, k = apply_rotary(q, k, positions)
+        q, k, v = self.rotated_qkv(x, positions)
         y = dilated_attention(q, k, v, self.segments, key_padding_mask, causal, num_global)
         return self.dropout(self.proj(y.transpose(1, 2).reshape(B, N, C)))
+
+    def rotated_qkv(self, x: Tensor, positions: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        """q, k (rotary applied) and v, each (B, H, N, D), for x (B, N, d_model)."""
+        B, N, C = x.shape
+        q, k, v = self.qkv(x).view(B, N, 3, self.n_heads, C // self.n_heads).permute(2, 0, 3, 1, 4)
+        q, k = apply_rotary(q, k, positions)
+        return q, k, v

@@ -20,7 +20,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from papercli.longnet.attention import DilatedSelfAttention
+from papercli.longnet.attention import DilatedSelfAttention, dilated_attention, padded_length
+
+INFERENCE_CHUNK = 16384  # tokens per slice of the position-wise layers in the in-place inference path
 
 
 @dataclass
@@ -55,6 +57,41 @@ class Block(nn.Module):
     def forward(self, x, key_padding_mask, num_global):
         x = x + self.attn(self.ln1(x), key_padding_mask=key_padding_mask, num_global=num_global)
         return x + self.mlp(self.ln2(x))
+
+    def forward_inplace(self, x, key_padding_mask, num_global, qkv=None):
+        """The same function for inference, updating x in place. Position-wise work (norms, projections,
+        rotary, MLP) runs on slices of INFERENCE_CHUNK tokens, so its temporaries are small and reused
+        instead of fresh full-length buffers (each a new mmap the kernel faults in page by page). q, k, v
+        go to `qkv` (from `inference_buffer`, shared by all blocks), already zero-padded for the attention."""
+        B, N, C = x.shape
+        a, chunk = self.attn, INFERENCE_CHUNK
+        qkv = inference_buffer(x, a.n_heads, a.segments) if qkv is None else qkv
+        L = qkv.shape[3]
+        positions = torch.arange(N, device=x.device)
+        for s in range(0, N, chunk):
+            e = min(s + chunk, N)
+            qkv[:, :, :, s:e] = torch.stack(a.rotated_qkv(self.ln1(x[:, s:e]), positions[s:e]))
+        mask = key_padding_mask
+        if L > N:  # the zero tail is padding
+            mask = torch.zeros(B, L, dtype=torch.bool, device=x.device)
+            mask[:, :N] = True if key_padding_mask is None else key_padding_mask
+        y = dilated_attention(qkv[0], qkv[1], qkv[2], a.segments, mask, False, num_global).transpose(1, 2)
+        for s in range(0, N, chunk):
+            xs = x[:, s:s + chunk]
+            xs += a.proj(y[:, s:s + xs.shape[1]].reshape(B, -1, C))
+            xs += self.mlp(self.ln2(xs))
+        return x
+
+
+def inference_buffer(x, n_heads: int, segments) -> torch.Tensor:
+    """A (3, B, H, L, D) buffer for q, k, v of x (B, N, C), zero beyond N up to the padded length L."""
+    B, N, C = x.shape
+    L = padded_length(N, [tuple(s) for s in segments])
+    kind = x.device.type  # under autocast (CUDA bf16) q, k, v come out in the autocast dtype: keep it
+    dtype = torch.get_autocast_dtype(kind) if torch.is_autocast_enabled(kind) else x.dtype
+    qkv = x.new_empty(3, B, n_heads, L, C // n_heads, dtype=dtype)
+    qkv[:, :, :, N:] = 0
+    return qkv
 
 
 def _head(d_in: int, d: int) -> nn.Module:
@@ -91,6 +128,11 @@ class LongNet(nn.Module):
     def encode(self, ids, in_question, key_padding_mask=None, num_global=0):
         """Token states (B, N, d) after the dilated-attention stack."""
         x = self.drop(self.tok_emb(ids) + self.in_question_emb(in_question))
+        if not torch.is_grad_enabled() and not self.training:  # inference: x is ours, update it in place
+            qkv = inference_buffer(x, self.cfg.n_heads, self.cfg.segments)
+            for block in self.blocks:
+                x = block.forward_inplace(x, key_padding_mask, num_global, qkv)
+            return self.ln_f(x)
         for block in self.blocks:
             x = block(x, key_padding_mask, num_global)
         return self.ln_f(x)
