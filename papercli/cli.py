@@ -266,12 +266,16 @@ def train_model_cmd(
     limit: Optional[int] = typer.Option(None, "--limit", help="Use only the first N train papers."),
     threads: int = typer.Option(2, "--threads"),
     ckpt_every: int = typer.Option(50, "--ckpt-every"),
+    init: Optional[str] = typer.Option(None, "--init", help="Start from this model folder's weights (fine-tune)."),
+    question_weight: float = typer.Option(0.0, "--question-weight",
+                                          help="Mixture weight of synthetic reader questions on body sentences."),
 ) -> None:
     """Train (or resume) the LongNet on the train split; the final model lands in OUT/final."""
     from papercli.train.loop import TrainConfig, train
 
     final = train(TrainConfig(out=out, tokenizer=tokenizer, data=data, steps=steps, mlm_steps=mlm_steps, lr=lr,
-                              max_tokens=max_tokens, seed=seed, limit=limit, threads=threads, ckpt_every=ckpt_every))
+                              max_tokens=max_tokens, seed=seed, limit=limit, threads=threads, ckpt_every=ckpt_every,
+                              init=init, question_weight=question_weight))
     print(f"model -> {final}", file=sys.stderr)
 
 

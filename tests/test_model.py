@@ -147,6 +147,44 @@ def test_training_resumes_exactly(tmp_path, mlm_steps, stop):
         torch.testing.assert_close(a, b, rtol=0, atol=0, msg=k)
 
 
+@pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "shared" / "data" / "papers.jsonl.gz").exists(),
+                    reason="needs ../shared/data")
+def test_fine_tuning_starts_from_init_weights(tmp_path):
+    """--init: step 0 is the given model bit for bit; training from it (synthetic questions only) moves it."""
+    from papercli.train.loop import TrainConfig, train
+
+    cfg = dict(tokenizer=str(TOKENIZER), limit=6, max_tokens=512, ckpt_every=1, threads=1)
+    model_cfg = LongNetConfig(vocab_size=16000, **TINY)
+    torch.manual_seed(7)
+    save_model(LongNet(model_cfg), tmp_path / "init")
+    init = load_model(tmp_path / "init").state_dict()
+    same = load_model(train(TrainConfig(out=str(tmp_path / "a"), steps=0, init=str(tmp_path / "init"), **cfg),
+                            model_cfg)).state_dict()
+    assert all(torch.equal(init[k], same[k]) for k in init)
+    tuned = load_model(train(TrainConfig(out=str(tmp_path / "b"), steps=2, init=str(tmp_path / "init"), seed=1,
+                                         question_weight=1e6, **cfg), model_cfg)).state_dict()
+    assert not torch.equal(init["evidence.0.weight"], tuned["evidence.0.weight"])
+    log = [json.loads(line) for line in open(tmp_path / "b" / "log.jsonl")]
+    assert all("evidence" in row and "salience" not in row for row in log)  # every example was a question
+
+
+def test_body_question_cuts_an_answer_out_of_its_sentence():
+    from papercli.train.examples import _body_question
+
+    texts = ["Short one.", "We evaluate the parser on the Penn Treebank and report a labeled F1 of 91.2 on section 23 "
+             "of the Wall Street Journal corpus, which is the standard test set."]
+    for seed in range(20):
+        drawn = _body_question(texts, random.Random(seed))
+        if drawn is None:
+            continue
+        question, i, answer = drawn
+        assert i == 1 and answer in texts[1] and question.endswith("?")
+        words = question.rstrip("?").split()
+        body = [w for w in words if w not in {"How", "many", "What", "value", "is", "Which"}]  # wh-words aside
+        assert 3 <= len(body) <= 8 and all(w in texts[1] for w in body)  # the sentence's own words
+        assert _body_question(texts, random.Random(seed)) == drawn  # seeded
+
+
 def test_masked_token_pretraining_learns(tok):
     """The tied-embedding masked-token loss starts near ln(vocab) and falls when trained on."""
     from papercli.train.examples import Paper

@@ -6,6 +6,8 @@ Tasks (mixed at random, seeded):
   cloze    question = an abstract sentence with a phrase cut out; answer = that phrase in its evidence sentence.
   relation SciREX tuple question ("Which dataset ...?"); answer = first sentence that names it.
   needle   a synthetic fact planted at a random depth; answer = its value.
+  question (weight 0 unless asked for) a reader's question about one body sentence: an answer phrase cut
+           out, a wh-word, some of the remaining content words in order; answer = the phrase.
 With some probability other papers are appended, so the model learns to find the right paper.
 """
 
@@ -17,10 +19,12 @@ from dataclasses import asdict, dataclass
 
 from papercli.context import Context, EncodedDocument, build_context
 from papercli.data import record_to_document
+from papercli.features import STOPWORDS
 from papercli.ingest.sentences import split_sentences
 from papercli.tokenizer import Tokenizer
 from papercli.train.labels import greedy_oracle, overlap_evidence
 
+TASKS = {"summary": 0.4, "restate": 0.2, "cloze": 0.15, "relation": 0.05, "needle": 0.2, "question": 0.0}
 ASPECT_QUESTIONS = {"challenge": "What problem does the paper address?",
                     "approach": "How does the paper approach the problem?",
                     "outcome": "What did the paper find?"}
@@ -65,6 +69,26 @@ def _cloze(question: str, evidence: str, rng: random.Random) -> tuple[str, str] 
         if len(phrase) > 3 and re.search(r"(?<!\w)" + re.escape(phrase.lower()) + r"(?!\w)", e):
             return " ".join(q[:i] + ["what"] + q[i + n:]).rstrip(".") + "?", phrase
     return None
+
+
+def _body_question(texts: list[str], rng: random.Random) -> tuple[str, int, str] | None:
+    """(question, sentence index, answer) about one body sentence, the way a reader writes one: a 2-8 word
+    answer phrase cut out, a wh-word by its type, 3-8 of the other content words kept in order."""
+    sents = [i for i, t in enumerate(texts) if 12 <= len(t.split()) <= 60]
+    if not sents:
+        return None
+    i = rng.choice(sents)
+    words = texts[i].split()
+    n = rng.randint(2, min(8, len(words) // 3))
+    a = rng.randrange(len(words) - n + 1)
+    answer = " ".join(words[a:a + n]).strip(".,;:()[]")
+    kept = [w.strip(".,;:()[]\"'") for w in words[:a] + words[a + n:]]
+    kept = [w for w in kept if w and w.lower() not in STOPWORDS]
+    if len(answer) < 3 or len(kept) < 3:
+        return None
+    kept = [kept[j] for j in sorted(rng.sample(range(len(kept)), min(len(kept), rng.randint(3, 8))))]
+    wh = rng.choice(["How many", "What value"] if re.search(r"\d", answer) else ["What", "What is", "Which", "How"])
+    return f"{wh} {' '.join(kept)}?", i, answer
 
 
 def _relation_questions(rec: dict, texts: list[str]) -> list[tuple[str, int, str]]:
@@ -135,10 +159,11 @@ def _answer_span(ctx: Context, sent: int, answer: str, text: str, tok: Tokenizer
     return (ref.start + toks[0], ref.start + toks[-1]) if toks else None
 
 
-def make_example(papers: list[Paper], tok: Tokenizer, rng: random.Random, max_tokens: int) -> Example | None:
-    """Draw one training example (task, main paper, distractor papers) with `rng`."""
+def make_example(papers: list[Paper], tok: Tokenizer, rng: random.Random, max_tokens: int,
+                 tasks: dict[str, float] = TASKS) -> Example | None:
+    """Draw one training example (task by `tasks` weight, main paper, distractor papers) with `rng`."""
     main = rng.choice(papers)
-    task = rng.choices(["summary", "restate", "cloze", "relation", "needle"], [0.4, 0.2, 0.15, 0.05, 0.2])[0]
+    task = rng.choices(list(tasks), list(tasks.values()))[0]
     if task == "summary":
         ctx = build_context([main.enc], tok)
         labels = [0.0] * len(ctx.sentences)
@@ -148,6 +173,11 @@ def make_example(papers: list[Paper], tok: Tokenizer, rng: random.Random, max_to
     answer = None
     if task == "needle":
         main, question, ev, answer = _with_needle(main, tok, rng)
+    elif task == "question":
+        drawn = _body_question(main.texts, rng)
+        if drawn is None:
+            return None
+        question, ev, answer = drawn
     else:
         pool = {"restate": [(q, i, None) for q, i in main.queries], "cloze": main.clozes,
                 "relation": main.relations}[task]

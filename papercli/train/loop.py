@@ -25,7 +25,7 @@ from papercli.context import build_context, context_inputs
 from papercli.data import iter_records
 from papercli.longnet.model import LongNet, LongNetConfig, load_model, save_model
 from papercli.tokenizer import Tokenizer
-from papercli.train.examples import Example, Paper, make_example, prepare_paper
+from papercli.train.examples import TASKS, Example, Paper, make_example, prepare_paper
 
 
 @dataclass
@@ -43,6 +43,8 @@ class TrainConfig:
     ckpt_every: int = 100
     limit: int | None = None
     threads: int = 2
+    init: str | None = None    # start from this model folder's weights (fine-tuning) instead of random ones
+    question_weight: float = 0.0  # weight of the synthetic reader-question task in the mixture (0: off)
 
 
 def prepare_papers(cfg: TrainConfig, tok: Tokenizer) -> list[Paper]:
@@ -157,7 +159,10 @@ def train(cfg: TrainConfig, model_cfg: LongNetConfig | None = None) -> Path:
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
-    step = _load_checkpoint(model, opt, out)
+    if cfg.init:
+        model.load_state_dict(load_model(cfg.init).state_dict())
+    step = _load_checkpoint(model, opt, out)  # a checkpoint, when there is one, replaces the init weights
+    tasks = {**TASKS, "question": cfg.question_weight}
     (out / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2))
     print(f"{len(papers)} papers, {model.num_parameters() / 1e6:.2f}M parameters, from step {step}",
           file=sys.stderr, flush=True)
@@ -177,7 +182,7 @@ def train(cfg: TrainConfig, model_cfg: LongNetConfig | None = None) -> Path:
         else:
             ex = None
             while ex is None:
-                ex = make_example(papers, tok, rng, cfg.max_tokens)
+                ex = make_example(papers, tok, rng, cfg.max_tokens, tasks)
             loss, parts = example_loss(model, ex)
             tokens = len(ex.ctx)
         opt.zero_grad(set_to_none=True)
