@@ -169,12 +169,12 @@ def test_fine_tuning_starts_from_init_weights(tmp_path):
 
 
 def test_body_question_cuts_an_answer_out_of_its_sentence():
-    from papercli.train.examples import _body_question
+    from papercli.train.examples import body_question
 
     texts = ["Short one.", "We evaluate the parser on the Penn Treebank and report a labeled F1 of 91.2 on section 23 "
              "of the Wall Street Journal corpus, which is the standard test set."]
     for seed in range(20):
-        drawn = _body_question(texts, random.Random(seed))
+        drawn = body_question(texts, random.Random(seed))
         if drawn is None:
             continue
         question, i, answer = drawn
@@ -182,7 +182,7 @@ def test_body_question_cuts_an_answer_out_of_its_sentence():
         words = question.rstrip("?").split()
         body = [w for w in words if w not in {"How", "many", "What", "value", "is", "Which"}]  # wh-words aside
         assert 3 <= len(body) <= 8 and all(w in texts[1] for w in body)  # the sentence's own words
-        assert _body_question(texts, random.Random(seed)) == drawn  # seeded
+        assert body_question(texts, random.Random(seed)) == drawn  # seeded
 
 
 def test_masked_token_pretraining_learns(tok):

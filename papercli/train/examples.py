@@ -71,7 +71,7 @@ def _cloze(question: str, evidence: str, rng: random.Random) -> tuple[str, str] 
     return None
 
 
-def _body_question(texts: list[str], rng: random.Random) -> tuple[str, int, str] | None:
+def body_question(texts: list[str], rng: random.Random) -> tuple[str, int, str] | None:
     """(question, sentence index, answer) about one body sentence, the way a reader writes one: a 2-8 word
     answer phrase cut out, a wh-word by its type, 3-8 of the other content words kept in order."""
     sents = [i for i, t in enumerate(texts) if 12 <= len(t.split()) <= 60]
@@ -174,7 +174,7 @@ def make_example(papers: list[Paper], tok: Tokenizer, rng: random.Random, max_to
     if task == "needle":
         main, question, ev, answer = _with_needle(main, tok, rng)
     elif task == "question":
-        drawn = _body_question(main.texts, rng)
+        drawn = body_question(main.texts, rng)
         if drawn is None:
             return None
         question, ev, answer = drawn
