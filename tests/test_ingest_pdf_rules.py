@@ -17,9 +17,18 @@ def test_hyphen_joined_for_word_fragments_and_suffixes():
 
 
 def test_hyphen_kept_for_compounds():
-    b = _builder("rule", "rule", "based", "based", "summary")
+    b = _builder("rule", "rule", "based", "based", "summary", "summary", "structure", "structure", "sharing")
     assert b._glue("a rule-", "based tagger") == ("a rule-", "")
-    assert b._glue("summary-", "worthy") == ("summary-", "")  # neither half tells: keep
+    assert b._glue("summary-", "worthy") == ("summary-", "")  # a word of the paper, then an unseen word: keep
+    assert b._glue("structure-", "sharing") == ("structure-", "")
+
+
+def test_hyphen_joined_when_the_tail_is_no_word_after_a_short_head():
+    """'as-sumptions': neither form elsewhere, the tail is no word of the paper, the head a short word."""
+    b = _builder("as", "as", "as", "sumptions", "to", "to", "gether", "m", "estimation")
+    assert b._glue("certain as-", "sumptions hold") == ("certain as", "")
+    assert b._glue("to-", "gether with") == ("to", "")
+    assert b._glue("an m-", "estimation step") == ("an m-", "")  # one-letter heads are prefixes ("m-estimation")
 
 
 def test_hyphen_follows_the_paper_when_attested():
