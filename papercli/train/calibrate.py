@@ -1,10 +1,8 @@
 """Calibrate the refusal threshold on dev papers (never seen in training).
 
-Answerable: a synthetic fact planted in a dev paper, asked about; one of the paper's own abstract
-sentences (its body restates it); a reader-style question about one of its body sentences (the
-training task of `--question-weight`: answer phrase cut out, a wh-word, some content words).
-Unanswerable: a fact question about a fact that is NOT in the paper, an abstract sentence of another
-paper, and the reader-style question asked of another paper. The threshold on the answer confidence (the
+Answerable: a synthetic fact planted in a dev paper, asked about, and one of the paper's own abstract
+sentences (its body restates it). Unanswerable: the same kind of fact question about a fact that is NOT
+in the paper, and an abstract sentence of another paper. The threshold on the answer confidence (the
 probability mass of the top three evidence sentences) maximises balanced accuracy of answer-vs-refuse.
 """
 
@@ -17,7 +15,6 @@ from pathlib import Path
 from papercli.data import iter_records, record_to_document
 from papercli.eval.needle import make_needle
 from papercli.ingest.document import Paragraph, Section, Sentence
-from papercli.train.examples import body_question
 
 
 def _plant(doc, fact: str, rng: random.Random):
@@ -39,16 +36,11 @@ def calibrate(engine, papers: int = 40, seed: int = 0, data: str | None = None) 
         scores.append((engine.ask(_plant(doc, fact, rng), question).confidence, True))
         _, absent_q, _ = make_needle(rng)
         scores.append((engine.ask(doc, absent_q).confidence, False))
-        other_doc = record_to_document(recs[(k + 1) % len(recs)])
         own = [s.text for p in doc.abstract for s in p.sentences]
-        other = [s.text for p in other_doc.abstract for s in p.sentences]
+        other = [s.text for p in record_to_document(recs[(k + 1) % len(recs)]).abstract for s in p.sentences]
         if own and other:  # a paraphrase search: near-copies of the abstract were removed from the body
             scores.append((engine.ask(doc, rng.choice(own)).confidence, True))
             scores.append((engine.ask(doc, rng.choice(other)).confidence, False))
-        reader = body_question([s.text for _, _, s in doc.body_sentences()], rng)
-        if reader:
-            scores.append((engine.ask(doc, reader[0]).confidence, True))
-            scores.append((engine.ask(other_doc, reader[0]).confidence, False))
     pos = [s for s, a in scores if a]
     neg = [s for s, a in scores if not a]
 
