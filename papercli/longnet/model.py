@@ -58,23 +58,17 @@ class Block(nn.Module):
         x = x + self.attn(self.ln1(x), key_padding_mask=key_padding_mask, num_global=num_global)
         return x + self.mlp(self.ln2(x))
 
-    def forward_inplace(self, x, key_padding_mask, num_global, qkv=None):
+    def forward_inplace(self, x, qkv, mask, num_global):
         """The same function for inference, updating x in place. Position-wise work (norms, projections,
         rotary, MLP) runs on slices of INFERENCE_CHUNK tokens, so its temporaries are small and reused
         instead of fresh full-length buffers (each a new mmap the kernel faults in page by page). q, k, v
-        go to `qkv` (from `inference_buffer`, shared by all blocks), already zero-padded for the attention."""
+        go to `qkv` and `mask` covers its zero-padded tail (both from `inference_buffers`, shared by all blocks)."""
         B, N, C = x.shape
         a, chunk = self.attn, INFERENCE_CHUNK
-        qkv = inference_buffer(x, a.n_heads, a.segments) if qkv is None else qkv
-        L = qkv.shape[3]
         positions = torch.arange(N, device=x.device)
         for s in range(0, N, chunk):
             e = min(s + chunk, N)
             qkv[:, :, :, s:e] = torch.stack(a.rotated_qkv(self.ln1(x[:, s:e]), positions[s:e]))
-        mask = key_padding_mask
-        if L > N:  # the zero tail is padding
-            mask = torch.zeros(B, L, dtype=torch.bool, device=x.device)
-            mask[:, :N] = True if key_padding_mask is None else key_padding_mask
         y = dilated_attention(qkv[0], qkv[1], qkv[2], a.segments, mask, False, num_global).transpose(1, 2)
         for s in range(0, N, chunk):
             xs = x[:, s:s + chunk]
@@ -83,15 +77,20 @@ class Block(nn.Module):
         return x
 
 
-def inference_buffer(x, n_heads: int, segments) -> torch.Tensor:
-    """A (3, B, H, L, D) buffer for q, k, v of x (B, N, C), zero beyond N up to the padded length L."""
+def inference_buffers(x, key_padding_mask, n_heads: int, segments):
+    """For x (B, N, C): a (3, B, H, L, D) buffer for q, k, v, zero beyond N up to the attention's padded
+    length L, and the (B, L) key mask that marks that tail as padding (None when nothing is padded)."""
     B, N, C = x.shape
-    L = padded_length(N, [tuple(s) for s in segments])
+    L = padded_length(N, segments)
     kind = x.device.type  # under autocast (CUDA bf16) q, k, v come out in the autocast dtype: keep it
     dtype = torch.get_autocast_dtype(kind) if torch.is_autocast_enabled(kind) else x.dtype
     qkv = x.new_empty(3, B, n_heads, L, C // n_heads, dtype=dtype)
     qkv[:, :, :, N:] = 0
-    return qkv
+    mask = key_padding_mask
+    if L > N:
+        mask = torch.zeros(B, L, dtype=torch.bool, device=x.device)
+        mask[:, :N] = True if key_padding_mask is None else key_padding_mask
+    return qkv, mask
 
 
 def _head(d_in: int, d: int) -> nn.Module:
@@ -129,12 +128,12 @@ class LongNet(nn.Module):
         """Token states (B, N, d) after the dilated-attention stack."""
         x = self.drop(self.tok_emb(ids) + self.in_question_emb(in_question))
         if not torch.is_grad_enabled() and not self.training:  # inference: x is ours, update it in place
-            qkv = inference_buffer(x, self.cfg.n_heads, self.cfg.segments)
+            qkv, mask = inference_buffers(x, key_padding_mask, self.cfg.n_heads, self.cfg.segments)
             for block in self.blocks:
-                x = block.forward_inplace(x, key_padding_mask, num_global, qkv)
-            return self.ln_f(x)
-        for block in self.blocks:
-            x = block(x, key_padding_mask, num_global)
+                x = block.forward_inplace(x, qkv, mask, num_global)
+        else:
+            for block in self.blocks:
+                x = block(x, key_padding_mask, num_global)
         return self.ln_f(x)
 
     def token_logits(self, h):
