@@ -185,6 +185,23 @@ def test_body_question_cuts_an_answer_out_of_its_sentence():
         assert body_question(texts, random.Random(seed)) == drawn  # seeded
 
 
+def test_soft_salience_target_mixes_the_oracle_with_sentence_scores(tok):
+    """soft=0: uniform over the oracle; soft>0: a distribution whose extra mass follows each sentence's ROUGE."""
+    from papercli.train.examples import Paper, salience_target
+    from papercli.train.labels import sentence_scores
+
+    abstract = "We propose a dilated attention encoder that reads whole papers and summarises them."
+    texts = ["Cold weather was reported yesterday.", "We propose a dilated attention encoder for whole papers.",
+             "Results are in Table 2.", "It summarises papers it reads whole."]
+    scores = sentence_scores(texts, abstract)
+    assert scores[1] == max(scores) and scores[0] == 0.0 and scores[3] > scores[2]
+    paper = Paper(EncodedDocument.encode(_doc(4), tok), texts, [1, 3], [], [], [], scores)
+    assert salience_target(paper, 0.0) == [0.0, 0.5, 0.0, 0.5]
+    target = salience_target(paper, 0.5)
+    assert abs(sum(target) - 1.0) < 1e-9 and target[1] > target[3] > target[2] >= target[0] > 0
+    assert Paper.from_dict({**paper.to_dict(), "soft": []}).soft == []  # caches from before the field still load
+
+
 def test_masked_token_pretraining_learns(tok):
     """The tied-embedding masked-token loss starts near ln(vocab) and falls when trained on."""
     from papercli.train.examples import Paper

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import asdict, dataclass
+import math
+from dataclasses import asdict, dataclass, field
 
 from papercli.context import Context, EncodedDocument, build_context
 from papercli.data import record_to_document
 from papercli.features import STOPWORDS
 from papercli.ingest.sentences import split_sentences
 from papercli.tokenizer import Tokenizer
-from papercli.train.labels import greedy_oracle, overlap_evidence
+from papercli.train.labels import greedy_oracle, overlap_evidence, sentence_scores
 
 TASKS = {"summary": 0.4, "restate": 0.2, "cloze": 0.15, "relation": 0.05, "needle": 0.2, "question": 0.0}
 ASPECT_QUESTIONS = {"challenge": "What problem does the paper address?",
@@ -40,6 +41,7 @@ class Paper:
     queries: list[tuple[str, int]]          # (question, evidence sentence index)
     clozes: list[tuple[str, int, str]]      # (question, evidence sentence index, answer text)
     relations: list[tuple[str, int, str]]
+    soft: list[float] = field(default_factory=list)  # each sentence's own ROUGE-1+2 F1 against the abstract
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -47,7 +49,7 @@ class Paper:
     @classmethod
     def from_dict(cls, d: dict) -> "Paper":
         return cls(EncodedDocument(**d["enc"]), d["texts"], d["oracle"], [tuple(q) for q in d["queries"]],
-                   [tuple(c) for c in d["clozes"]], [tuple(r) for r in d["relations"]])
+                   [tuple(c) for c in d["clozes"]], [tuple(r) for r in d["relations"]], d.get("soft", []))
 
 
 @dataclass
@@ -128,7 +130,7 @@ def prepare_paper(rec: dict, tok: Tokenizer, words: int = 200) -> Paper | None:
             if c:
                 clozes.append((c[0], ev[0][0], c[1]))
     return Paper(EncodedDocument.encode(doc, tok), texts, greedy_oracle(texts, rec["abstract"], words),
-                 queries, clozes, _relation_questions(rec, texts))
+                 queries, clozes, _relation_questions(rec, texts), sentence_scores(texts, rec["abstract"]))
 
 
 def _with_needle(paper: Paper, tok: Tokenizer, rng: random.Random) -> tuple[Paper, str, int, str]:
@@ -159,17 +161,34 @@ def _answer_span(ctx: Context, sent: int, answer: str, text: str, tok: Tokenizer
     return (ref.start + toks[0], ref.start + toks[-1]) if toks else None
 
 
+SOFT_TEMPERATURE = 0.1  # of the per-paper max-normalised sentence scores
+
+
+def salience_target(paper: Paper, soft: float) -> list[float]:
+    """Summary target distribution: (1 - soft) uniform over the oracle + soft softmax of the sentence scores."""
+    n = len(paper.texts)
+    target = [0.0] * n
+    for i in paper.oracle:
+        target[i] = (1.0 - soft) / len(paper.oracle)
+    top = max(paper.soft, default=0.0)
+    if soft > 0 and top > 0:
+        e = [math.exp((x / top - 1.0) / SOFT_TEMPERATURE) for x in paper.soft]
+        z = sum(e)
+        target = [t + soft * x / z for t, x in zip(target, e)]
+    return target
+
+
 def make_example(papers: list[Paper], tok: Tokenizer, rng: random.Random, max_tokens: int,
-                 tasks: dict[str, float] = TASKS) -> Example | None:
-    """Draw one training example (task by `tasks` weight, main paper, distractor papers) with `rng`."""
+                 tasks: dict[str, float] = TASKS, soft: float = 0.0) -> Example | None:
+    """Draw one training example (task by `tasks` weight, main paper, distractor papers) with `rng`.
+
+    `soft`: share of the summary target given to the dense sentence scores (0: the oracle alone).
+    """
     main = rng.choice(papers)
     task = rng.choices(list(tasks), list(tasks.values()))[0]
     if task == "summary":
         ctx = build_context([main.enc], tok)
-        labels = [0.0] * len(ctx.sentences)
-        for i in main.oracle:
-            labels[i] = 1.0
-        return Example(_truncate(ctx, max_tokens), salience=labels)
+        return Example(_truncate(ctx, max_tokens), salience=salience_target(main, soft))
     answer = None
     if task == "needle":
         main, question, ev, answer = _with_needle(main, tok, rng)

@@ -65,6 +65,22 @@ def greedy_oracle(sentences: list[str], reference: str, max_words: int) -> list[
     return sorted(chosen)
 
 
+def sentence_scores(sentences: list[str], reference: str, smoothing: int = 5) -> list[float]:
+    """Each sentence's density of `reference` n-grams: (shared unigrams + shared bigrams) / (length + smoothing).
+
+    A dense salience signal beside the oracle. Density, not F1: under a fixed word budget a summary gains
+    from sentences whose words are the reference's, and F1 against a long reference rewards long sentences.
+    """
+    ref = rouge_tokens(reference)
+    ref1, ref2 = _ngrams(ref, 1), _ngrams(ref, 2)
+    out = []
+    for s in sentences:
+        t = rouge_tokens(s)
+        shared = sum((_ngrams(t, 1) & ref1).values()) + sum((_ngrams(t, 2) & ref2).values())
+        out.append(shared / (len(t) + smoothing))
+    return out
+
+
 def overlap_evidence(query: str, sentences: list[str], top: int = 1) -> list[tuple[int, float]]:
     """Body sentences that restate `query`: the best by unigram+bigram F1 overlap, with their scores."""
     q = rouge_tokens(query)

@@ -45,6 +45,7 @@ class TrainConfig:
     threads: int = 2
     init: str | None = None    # start from this model folder's weights (fine-tuning) instead of random ones
     question_weight: float = 0.0  # weight of the synthetic reader-question task in the mixture (0: off)
+    soft_labels: float = 0.0   # share of the summary target from each sentence's own ROUGE (0: oracle only)
 
 
 def prepare_papers(cfg: TrainConfig, tok: Tokenizer) -> list[Paper]:
@@ -76,7 +77,7 @@ def example_loss(model: LongNet, ex: Example) -> tuple[torch.Tensor, dict]:
     losses = {}
     if ex.salience is not None:
         target = torch.tensor(ex.salience[: out["salience"].shape[1]])
-        if target.sum() > 0:  # listwise: probability mass on the oracle sentences
+        if target.sum() > 0:  # listwise: cross-entropy against the target distribution
             losses["salience"] = -(F.log_softmax(out["salience"][0], -1) * target / target.sum()).sum()
     if ex.evidence is not None:
         losses["evidence"] = F.cross_entropy(out["evidence"], torch.tensor([ex.evidence]))
@@ -182,7 +183,7 @@ def train(cfg: TrainConfig, model_cfg: LongNetConfig | None = None) -> Path:
         else:
             ex = None
             while ex is None:
-                ex = make_example(papers, tok, rng, cfg.max_tokens, tasks)
+                ex = make_example(papers, tok, rng, cfg.max_tokens, tasks, cfg.soft_labels)
             loss, parts = example_loss(model, ex)
             tokens = len(ex.ctx)
         opt.zero_grad(set_to_none=True)
