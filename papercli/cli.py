@@ -270,14 +270,17 @@ def train_model_cmd(
     question_weight: float = typer.Option(0.0, "--question-weight",
                                           help="Mixture weight of synthetic reader questions on body sentences."),
     soft_labels: float = typer.Option(0.0, "--soft-labels",
-                                      help="Share of the summary target from each sentence's own ROUGE (0: oracle only)."),
+                                      help="Share of the summary target from each sentence's n-gram density "
+                                           "against the abstract (0: the oracle alone)."),
+    summary_weight: float = typer.Option(0.4, "--summary-weight", help="Mixture weight of the summary task."),
 ) -> None:
     """Train (or resume) the LongNet on the train split; the final model lands in OUT/final."""
     from papercli.train.loop import TrainConfig, train
 
     final = train(TrainConfig(out=out, tokenizer=tokenizer, data=data, steps=steps, mlm_steps=mlm_steps, lr=lr,
                               max_tokens=max_tokens, seed=seed, limit=limit, threads=threads, ckpt_every=ckpt_every,
-                              init=init, question_weight=question_weight, soft_labels=soft_labels))
+                              init=init, question_weight=question_weight, soft_labels=soft_labels,
+                              summary_weight=summary_weight))
     print(f"model -> {final}", file=sys.stderr)
 
 

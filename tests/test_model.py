@@ -166,6 +166,10 @@ def test_fine_tuning_starts_from_init_weights(tmp_path):
     assert not torch.equal(init["evidence.0.weight"], tuned["evidence.0.weight"])
     log = [json.loads(line) for line in open(tmp_path / "b" / "log.jsonl")]
     assert all("evidence" in row and "salience" not in row for row in log)  # every example was a question
+    train(TrainConfig(out=str(tmp_path / "c"), steps=2, init=str(tmp_path / "init"), summary_weight=1e6,
+                      soft_labels=1.0, **cfg), model_cfg)
+    log = [json.loads(line) for line in open(tmp_path / "c" / "log.jsonl")]
+    assert all("salience" in row and "evidence" not in row for row in log)  # every example was a summary
 
 
 def test_body_question_cuts_an_answer_out_of_its_sentence():

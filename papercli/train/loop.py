@@ -45,7 +45,8 @@ class TrainConfig:
     threads: int = 2
     init: str | None = None    # start from this model folder's weights (fine-tuning) instead of random ones
     question_weight: float = 0.0  # weight of the synthetic reader-question task in the mixture (0: off)
-    soft_labels: float = 0.0   # share of the summary target from each sentence's own ROUGE (0: oracle only)
+    soft_labels: float = 0.0   # share of the summary target from each sentence's n-gram density (0: oracle only)
+    summary_weight: float = TASKS["summary"]  # weight of the summary task in the mixture
 
 
 def prepare_papers(cfg: TrainConfig, tok: Tokenizer) -> list[Paper]:
@@ -163,7 +164,7 @@ def train(cfg: TrainConfig, model_cfg: LongNetConfig | None = None) -> Path:
     if cfg.init:
         model.load_state_dict(load_model(cfg.init).state_dict())
     step = _load_checkpoint(model, opt, out)  # a checkpoint, when there is one, replaces the init weights
-    tasks = {**TASKS, "question": cfg.question_weight}
+    tasks = {**TASKS, "summary": cfg.summary_weight, "question": cfg.question_weight}
     (out / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2))
     print(f"{len(papers)} papers, {model.num_parameters() / 1e6:.2f}M parameters, from step {step}",
           file=sys.stderr, flush=True)
