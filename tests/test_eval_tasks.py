@@ -53,6 +53,12 @@ def test_summarize_evaluate_with_fake_model():
     assert systems["model"]["abstract"]["rouge1"] == systems["lead"]["abstract"]["rouge1"]
     best = max(s["abstract"]["rouge2"]["mean"] for s in systems.values())
     assert systems["oracle"]["abstract"]["rouge2"]["mean"] == pytest.approx(best)
+    pair = res["paired"]  # model vs each real system on the same papers; the oracle is no system
+    assert set(pair) == {"lead", "random", "lexrank", "textrank"}
+    assert pair["lead"]["rouge1"] == {"mean": 0.0, "lo": 0.0, "hi": 0.0}  # the fake model is lead
+    diff = systems["model"]["abstract"]["rouge1"]["mean"] - systems["random"]["abstract"]["rouge1"]["mean"]
+    assert pair["random"]["rouge1"]["mean"] == pytest.approx(diff)
+    assert summarize.evaluate([PAPER], words=12)["paired"] == {}  # no model, no pairs
 
 
 def test_spread_covers_the_whole_list():
