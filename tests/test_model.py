@@ -203,7 +203,10 @@ def test_soft_salience_target_mixes_the_oracle_with_sentence_scores(tok):
     assert salience_target(paper, 0.0) == [0.0, 0.5, 0.0, 0.5]
     target = salience_target(paper, 0.5)
     assert abs(sum(target) - 1.0) < 1e-9 and target[1] > target[3] > target[2] >= target[0] > 0
-    assert Paper.from_dict({**paper.to_dict(), "soft": []}).soft == []  # caches from before the field still load
+    old = Paper.from_dict({**paper.to_dict(), "soft": []})  # caches from before the field still load ...
+    assert salience_target(old, 0.0) == [0.0, 0.5, 0.0, 0.5]
+    with pytest.raises(ValueError, match="cache"):  # ... but cannot silently train without the scores
+        salience_target(old, 0.5)
 
 
 def test_masked_token_pretraining_learns(tok):

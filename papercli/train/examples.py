@@ -166,8 +166,10 @@ SOFT_TEMPERATURE = 0.1  # of the per-paper max-normalised sentence scores
 
 def salience_target(paper: Paper, soft: float) -> list[float]:
     """Summary target distribution: (1 - soft) uniform over the oracle + soft softmax of the sentence scores."""
-    n = len(paper.texts)
-    target = [0.0] * n
+    if soft > 0 and len(paper.soft) != len(paper.texts):
+        raise ValueError("the prepared-paper cache has no sentence scores (made before --soft-labels): "
+                         "delete its papers.jsonl.gz to rebuild it")
+    target = [0.0] * len(paper.texts)
     for i in paper.oracle:
         target[i] = (1.0 - soft) / len(paper.oracle)
     top = max(paper.soft, default=0.0)
