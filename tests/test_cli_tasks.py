@@ -334,3 +334,36 @@ def test_cache_unit(tmp_path):
     off = Cache(tmp_path / "off", enabled=False)
     off.load_document(str(MDS[0]))
     assert not (tmp_path / "off").exists()
+
+
+def test_answer_sentence_is_the_top_evidence_unless_the_span_is_sure(monkeypatch):
+    """Unsure span head: quote the top evidence sentence (not the one a flat span score happens to favour);
+    sure span head: quote its span, from its sentence."""
+    import torch
+
+    from papercli.ingest import load_document
+
+    monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")
+    engine = Engine.load(MODEL, "cpu")
+    doc = load_document(str(MDS[0]))
+    real = Engine._forward
+
+    def forward(sure):
+        def fake(self, ctx):
+            out = real(self, ctx)
+            lengths = [s.end - s.start for s in ctx.sentences]
+            long_, short = max(range(len(lengths)), key=lengths.__getitem__), min(range(len(lengths)), key=lengths.__getitem__)
+            out["evidence"] = torch.full_like(out["evidence"], -20.0)
+            out["evidence"][long_], out["evidence"][short] = 2.0, 1.9  # the long sentence is the top evidence
+            out["start"], out["end"] = torch.zeros_like(out["start"]), torch.zeros_like(out["end"])  # flat spans
+            if sure:  # a confident one-token span in the short sentence
+                out["start"][ctx.sentences[short].start] = out["end"][ctx.sentences[short].start] = 30.0
+            return out
+        return fake
+
+    monkeypatch.setattr(Engine, "_forward", forward(sure=False))
+    res = engine.ask(doc, QUESTION)
+    assert res.answer == res.evidence[0].text == res.answer_evidence.text  # the flat span score would prefer the short one
+    monkeypatch.setattr(Engine, "_forward", forward(sure=True))
+    res = engine.ask(doc, QUESTION)
+    assert res.answer_evidence.text != res.evidence[0].text and res.answer in res.answer_evidence.text

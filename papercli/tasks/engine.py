@@ -134,8 +134,12 @@ class Engine:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True)
         k, i, j, span_prob = self._best_span(ctx, out, order[:3], prob)
-        best = evidence(k)
-        text = self._quote(best.text, i, j) if span_prob >= MIN_SPAN_PROB else best.text
+        if span_prob >= MIN_SPAN_PROB:
+            best = evidence(k)
+            text = self._quote(best.text, i, j)
+        else:  # an unsure span says nothing about which sentence answers: quote the top evidence sentence
+            best = ranked[0]
+            text = best.text
         answer = Answer(question, text, ranked[:top_k], best, confidence)
         self.timings["decode"] = time.perf_counter() - t1
         return answer
