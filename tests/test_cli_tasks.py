@@ -352,7 +352,7 @@ def test_answer_sentence_is_the_top_evidence_unless_the_span_is_sure(monkeypatch
         def fake(self, ctx):
             out = real(self, ctx)
             lengths = [s.end - s.start for s in ctx.sentences]
-            long_, short = max(range(len(lengths)), key=lengths.__getitem__), min(range(len(lengths)), key=lengths.__getitem__)
+            long_, short = lengths.index(max(lengths)), lengths.index(min(lengths))
             out["evidence"] = torch.full_like(out["evidence"], -20.0)
             out["evidence"][long_], out["evidence"][short] = 2.0, 1.9  # the long sentence is the top evidence
             out["start"], out["end"] = torch.zeros_like(out["start"]), torch.zeros_like(out["end"])  # flat spans
@@ -363,7 +363,7 @@ def test_answer_sentence_is_the_top_evidence_unless_the_span_is_sure(monkeypatch
 
     monkeypatch.setattr(Engine, "_forward", forward(sure=False))
     res = engine.ask(doc, QUESTION)
-    assert res.answer == res.evidence[0].text == res.answer_evidence.text  # the flat span score would prefer the short one
+    assert res.answer == res.evidence[0].text == res.answer_evidence.text  # a flat span score prefers the short one
     monkeypatch.setattr(Engine, "_forward", forward(sure=True))
     res = engine.ask(doc, QUESTION)
     assert res.answer_evidence.text != res.evidence[0].text and res.answer in res.answer_evidence.text

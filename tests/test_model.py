@@ -190,7 +190,7 @@ def test_body_question_cuts_an_answer_out_of_its_sentence():
 
 
 def test_soft_salience_target_mixes_the_oracle_with_sentence_scores(tok):
-    """soft=0: uniform over the oracle; soft>0: a distribution whose extra mass follows each sentence's ROUGE."""
+    """soft=0: uniform over the oracle; soft>0: a distribution whose extra mass follows each sentence's n-gram density."""
     from papercli.train.examples import Paper, salience_target
     from papercli.train.labels import sentence_scores
 

@@ -13,9 +13,9 @@ With some probability other papers are appended, so the model learns to find the
 
 from __future__ import annotations
 
+import math
 import random
 import re
-import math
 from dataclasses import asdict, dataclass, field
 
 from papercli.context import Context, EncodedDocument, build_context
@@ -41,7 +41,7 @@ class Paper:
     queries: list[tuple[str, int]]          # (question, evidence sentence index)
     clozes: list[tuple[str, int, str]]      # (question, evidence sentence index, answer text)
     relations: list[tuple[str, int, str]]
-    soft: list[float] = field(default_factory=list)  # each sentence's own ROUGE-1+2 F1 against the abstract
+    soft: list[float] = field(default_factory=list)  # each sentence's density of abstract n-grams (labels.sentence_scores)
 
     def to_dict(self) -> dict:
         return asdict(self)
