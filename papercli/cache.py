@@ -110,14 +110,14 @@ class Cache:
         except OSError:
             return ingest.load_document(path, password), None  # let ingest report the error
         cached = self._read(self.doc_path(key))
-        if cached is not None:
-            try:
-                doc = Document.from_dict(cached)
-                doc.source = path
-                self.stats["doc_hits"] += 1
-                return doc, key
-            except (KeyError, TypeError, ValueError):
-                pass
+        try:
+            doc = Document.from_dict(cached) if cached is not None else None
+        except (KeyError, TypeError, ValueError):
+            doc = None
+        if doc is not None and not doc.is_empty:  # empty documents are never written: a damaged entry
+            doc.source = path
+            self.stats["doc_hits"] += 1
+            return doc, key
         self.stats["doc_misses"] += 1
         doc = ingest.load_document(path, password)
         self._write(self.doc_path(key), doc.to_dict())

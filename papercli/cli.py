@@ -75,6 +75,14 @@ def _load_all(paths: list[str], password: Optional[str]):
             err(f"{path}: {e.strerror or e}")
 
 
+def _overwrites_input(target, inputs: list[str]) -> bool:
+    """True when writing `target` would replace one of the input files."""
+    from pathlib import Path
+
+    t = Path(target)
+    return t.is_file() and any(p != "-" and Path(p).is_file() and t.samefile(p) for p in inputs)
+
+
 def _exit_for(ok: int, total: int) -> None:
     if ok < total:
         raise typer.Exit(EXIT_PARTIAL if ok else EXIT_FATAL)
@@ -106,7 +114,7 @@ def extract(
     from pathlib import Path
 
     from papercli.ingest import expand_inputs
-    from papercli.io import write_atomic
+    from papercli.io import output_names, write_atomic
 
     inputs = expand_inputs(paths)
     to_dir = output is not None and (Path(output).is_dir() or output.endswith(("/", os.sep))
@@ -117,15 +125,18 @@ def extract(
         except OSError as e:
             err(f"{output}: cannot create folder ({e.strerror or e})")
             raise typer.Exit(EXIT_FATAL)
-    rendered, ok, used = [], 0, set()
+        names = output_names(inputs, _EXT[fmt.value], stem=True)  # x.pdf -> x.txt; a/x.pdf, b/x.pdf apart
+    elif output is not None and _overwrites_input(output, inputs):
+        err(f"{output}: is one of the inputs; choose another -o")
+        raise typer.Exit(EXIT_FATAL)
+    rendered, ok = [], 0
     for path, doc in _load_all(inputs, password):
         text = _render(doc, fmt.value)
         if to_dir:
-            name = "stdin" if path == "-" else Path(path).stem
-            if name in used:  # paper.pdf and paper.md in one batch
-                name = Path(path).name
-            used.add(name)
-            target = Path(output) / f"{name}{_EXT[fmt.value]}"
+            target = Path(output) / names[path]
+            if _overwrites_input(target, inputs):
+                err(f"{target}: is one of the inputs; not overwritten")
+                continue
             try:
                 write_atomic(target, text)
             except OSError as e:
@@ -137,7 +148,7 @@ def extract(
     if rendered:
         sep = "" if fmt.value in ("json", "jsonl") else "\n"
         out = sep.join(rendered)
-        if fmt.value == "json" and len(rendered) > 1:
+        if fmt.value == "json" and len(inputs) > 1:
             out = "[\n" + ",\n".join(t.rstrip("\n") for t in rendered) + "\n]\n"
         if output:
             try:
@@ -153,7 +164,7 @@ def extract(
 @app.command()
 def info(
     paths: list[str] = typer.Argument(..., help="PDF, .txt or .md files, folders (recursive), or - for stdin."),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, md, json or jsonl."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of encrypted PDFs."),
 ) -> None:
     """Title, pages, words, sections, abstract found, warnings of each paper."""
@@ -174,6 +185,14 @@ def info(
                   f"  references: {row['references']}")
             for w in doc.warnings:
                 print(f"  warning: {w}")
+        elif fmt.value == "md":
+            if len(rows) > 1:
+                print()
+            print(f"## {path}\n\n- title: {row['title'] or '(none)'}\n- pages: {row['pages']}\n- words: {row['words']}"
+                  f"\n- sections: {'; '.join(row['sections']) or '(none)'}\n"
+                  f"- abstract: {'yes' if row['abstract'] else 'no'}\n- references: {row['references']}")
+            for w in doc.warnings:
+                print(f"- warning: {w}")
         elif fmt.value == "jsonl":
             print(json.dumps(row, ensure_ascii=False))
     if fmt.value == "json" and rows:
@@ -221,6 +240,11 @@ def bench_attention(
     from papercli.tasks.engine import resolve_device
 
     try:
+        sizes = [int(n) for n in lengths.split(",") if n.strip()]
+    except ValueError:
+        err(f"--lengths must be comma-separated integers, got {lengths!r}")
+        raise typer.Exit(EXIT_FATAL)
+    try:
         dev = resolve_device(device.value)
     except RuntimeError as e:
         err(str(e))
@@ -229,8 +253,7 @@ def bench_attention(
     if fmt.value not in ("text", "json") or dtype not in ("float32", "bfloat16", "float16"):
         err("--format must be text or json; --dtype float32, bfloat16 or float16")
         raise typer.Exit(EXIT_FATAL)
-    bench_attention.run([int(n) for n in lengths.split(",")], heads, head_dim, dev, dtype, fmt.value,
-                        dense_max_s=dense_max_s, plot=plot)
+    bench_attention.run(sizes, heads, head_dim, dev, dtype, fmt.value, dense_max_s=dense_max_s, plot=plot)
 
 
 # --- train: tokenizer, model ---
@@ -374,7 +397,7 @@ def _task_engine(model: Optional[str], device: Device):
 
     try:
         return Engine.load(model, device.value)
-    except (FileNotFoundError, RuntimeError, OSError, ValueError, KeyError) as e:
+    except Exception as e:  # missing or damaged files: safetensors, sentencepiece and json raise their own types
         err(f"cannot load the model: {e}")
         raise typer.Exit(EXIT_FATAL)
 
@@ -486,7 +509,7 @@ def summarize(
 
     from papercli.cache import Cache
     from papercli.ingest import expand_inputs
-    from papercli.io import write_atomic
+    from papercli.io import output_names, write_atomic
     from papercli.tasks import ask as task
     from papercli.tasks import render
     from papercli.tasks import summarize as summ
@@ -506,7 +529,7 @@ def summarize(
         except OSError as e:
             err(f"{output}: cannot create folder ({e.strerror or e})")
             raise typer.Exit(EXIT_FATAL)
-        names = summ.output_names(inputs, _EXT[fmt.value])
+        names = output_names(inputs, _EXT[fmt.value])
         targets = {p: Path(output) / names[p] for p in inputs}
     todo = [p for p in inputs if force or p not in targets or not targets[p].exists()]
     skipped = len(inputs) - len(todo)
@@ -561,13 +584,12 @@ def summarize(
         done += 1
     bar.close()
     if collected:
-        sys.stdout.write(render.render_many("summarize", collected, "json"))
+        sys.stdout.write(render.render_many("summarize", collected, "json", as_list=len(inputs) > 1))
         sys.stdout.flush()
     if batch or output is not None:
         where = f" -> {output}" if output is not None else ""
         err(f"summarize: {done} succeeded, {failed} failed, {skipped} skipped{where}")
-    if failed:
-        raise typer.Exit(EXIT_PARTIAL)
+    _exit_for(done + skipped, len(inputs))
 
 
 @bench_app.command("e2e")
@@ -596,7 +618,7 @@ def bench_e2e_cmd(
 
 def main() -> None:
     if os.environ.get("NO_COLOR"):
-        os.environ.setdefault("TERM", "dumb")
+        os.environ["TERM"] = "dumb"  # rich (help, usage errors) then prints no escape codes at all
     try:
         app()
     except KeyboardInterrupt:

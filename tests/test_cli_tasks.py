@@ -297,7 +297,7 @@ def test_piped_stdout_is_pure_json_lines(tmp_path):
 
 
 def test_output_names_are_distinct():
-    from papercli.tasks.summarize import output_names
+    from papercli.io import output_names
 
     names = output_names(["a/x.pdf", "b/x.pdf", "a/x.md", "-"], ".json")
     assert len(set(names.values())) == 4 and names["a/x.pdf"] == "x.pdf.json" and names["-"] == "stdin.json"
@@ -367,3 +367,24 @@ def test_answer_sentence_is_the_top_evidence_unless_the_span_is_sure(monkeypatch
     monkeypatch.setattr(Engine, "_forward", forward(sure=True))
     res = engine.ask(doc, QUESTION)
     assert res.answer_evidence.text != res.evidence[0].text and res.answer in res.answer_evidence.text
+
+
+def test_summarize_exit_codes_and_json_shape(tmp_path):
+    """Every input failed: 2 (fatal), as for extract and info; several inputs: a JSON list even if one failed."""
+    res = cli("summarize", tmp_path / "missing.pdf", tmp_path / "gone.md")
+    assert res.exit_code == 2 and "0 succeeded, 2 failed" in res.stderr and res.stdout == ""
+    res = cli("summarize", MDS[0], tmp_path / "missing.pdf", "-n", "1", "-f", "json")
+    assert res.exit_code == 1
+    rows = json.loads(res.stdout)
+    assert isinstance(rows, list) and len(rows) == 1
+    check_summary(rows[0])
+
+
+def test_damaged_model_is_one_error_line(tmp_path):
+    bad = tmp_path / "model"
+    bad.mkdir()
+    for f in Path(MODEL).iterdir():
+        (bad / f.name).write_bytes(f.read_bytes()[:1000] if f.name == "model.safetensors" else f.read_bytes())
+    res = cli("ask", MDS[0], QUESTION, "--model", bad)
+    assert res.exit_code == 2 and res.stderr.startswith("papercli: cannot load the model") and res.stdout == ""
+    assert len(res.stderr.splitlines()) == 1

@@ -128,3 +128,77 @@ def test_help_is_fast_and_torch_free():
     code = "import sys, papercli.cli, papercli.ingest, papercli.ingest.pdf; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_blank_text_and_empty_stdin_are_errors(tmp_path):
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n  \n\t\n")
+    r = cli("info", blank)
+    assert r.returncode == 2 and r.stdout == "" and "no extractable text" in r.stderr
+    check_errors(r, [blank])
+    r = cli("extract", "-", stdin="")
+    assert r.returncode == 2 and r.stdout == "" and r.stderr.startswith("papercli: <stdin>: empty")
+
+
+def test_extract_folder_outputs_never_clash(tmp_path):
+    """Same-named files in different folders get distinct output files: none is overwritten."""
+    src = tmp_path / "src"
+    for i, sample in enumerate(sorted((ROOT / "samples").glob("*.md"))):
+        (src / f"d{i}").mkdir(parents=True)
+        (src / f"d{i}" / "x.md").write_bytes(sample.read_bytes())
+    r = cli("extract", src, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    outs = sorted((tmp_path / "out").iterdir())
+    assert len(outs) == 3 and "x.txt" in [f.name for f in outs]
+    assert len({f.read_text().splitlines()[0] for f in outs}) == 3
+
+
+def test_written_files_follow_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        r = cli("extract", SAMPLE, "-o", tmp_path / "paper.txt")
+    finally:
+        os.umask(old)
+    assert r.returncode == 0 and (tmp_path / "paper.txt").stat().st_mode & 0o777 == 0o644
+
+
+def test_info_every_format():
+    files = [SAMPLE, ROOT / "samples" / "sleep-exams.md"]
+    md = cli("info", *files, "-f", "md")
+    assert md.returncode == 0 and md.stdout.startswith(f"## {SAMPLE}\n") and "- pages: 3" in md.stdout
+    jl = cli("info", *files, "-f", "jsonl")
+    assert [json.loads(line)["file"] for line in jl.stdout.splitlines()] == [str(f) for f in files]
+
+
+def test_json_is_a_list_for_several_inputs_even_if_one_fails(bad):
+    for cmd in ("info", "extract"):
+        r = cli(cmd, SAMPLE, bad / "empty.pdf", "-f", "json")
+        assert r.returncode == 1 and isinstance(json.loads(r.stdout), list) and len(json.loads(r.stdout)) == 1
+
+
+def test_no_color_means_no_escape_codes_in_usage_errors():
+    env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    r = subprocess.run([sys.executable, "-m", "papercli", "extract", "-f", "xml", "x.pdf"], capture_output=True,
+                       text=True, cwd=ROOT, env=env, timeout=60)
+    assert r.returncode == 2 and "xml" in r.stderr and "\x1b[" not in r.stderr
+
+
+def test_bad_limits_do_not_crash():
+    for value in ("inf", "nan", "lots"):
+        r = cli("info", SAMPLE, env={"PAPERCLI_MAX_PAGES": value})
+        assert r.returncode == 0 and "Traceback" not in r.stderr
+
+
+def test_bench_attention_bad_lengths():
+    r = cli("bench", "attention", "--lengths", "4096,abc")
+    assert r.returncode == 2 and r.stderr.startswith("papercli: --lengths") and len(r.stderr.splitlines()) == 1
+
+
+def test_extract_never_overwrites_an_input(tmp_path):
+    paper = tmp_path / "paper.md"
+    paper.write_text("# T\n\nA *body* sentence.\n")
+    r = cli("extract", paper, "-f", "md", "-o", paper)
+    assert r.returncode == 2 and "one of the inputs" in r.stderr
+    r = cli("extract", tmp_path, "-f", "md", "-o", tmp_path)  # folder mode: paper.md -> paper.md
+    assert r.returncode == 2 and "one of the inputs" in r.stderr
+    assert paper.read_text() == "# T\n\nA *body* sentence.\n"

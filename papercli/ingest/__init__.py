@@ -62,9 +62,11 @@ def load_document(path: str, password: str | None = None) -> Document:
 
     if path == "-":
         data = sys.stdin.buffer.read()
+        if not data:
+            raise IngestError("<stdin>", "empty input (0 bytes)")
         if data.startswith(b"%PDF"):
             return _load_pdf("<stdin>", password, data)
-        return read_text(_decode(data, "<stdin>"), "<stdin>", markdown=True)
+        return _nonempty(read_text(_decode(data, "<stdin>"), "<stdin>", markdown=True))
     p = Path(path)
     if not p.exists():
         raise IngestError(path, "no such file")
@@ -87,8 +89,14 @@ def load_document(path: str, password: str | None = None) -> Document:
             raise IngestError(path, "not a PDF (no %PDF header); renamed file?")
         return _load_pdf(path, password)
     if suffix in (".txt", ".md", ".markdown", ""):
-        return read_text(_decode(p.read_bytes(), path), path, markdown=suffix in (".md", ".markdown"))
+        return _nonempty(read_text(_decode(p.read_bytes(), path), path, markdown=suffix in (".md", ".markdown")))
     raise IngestError(path, f"unsupported file type '{suffix}' (expected .pdf, .txt or .md)")
+
+
+def _nonempty(doc: Document) -> Document:
+    if doc.is_empty:
+        raise IngestError(doc.source, "no extractable text")
+    return doc
 
 
 def _first_line(e: Exception) -> str:
@@ -112,15 +120,15 @@ def _load_pdf(path: str, password: str | None, data: bytes | None = None) -> Doc
                 raise IngestError(path, "encrypted PDF; wrong password")
         if pdf.page_count == 0:
             raise IngestError(path, "corrupt or truncated PDF (no pages)")
-        max_pages = int(_limit("PAPERCLI_MAX_PAGES", 2000))
+        max_pages = _limit("PAPERCLI_MAX_PAGES", 2000)
         if pdf.page_count > max_pages:
-            raise IngestError(path, f"too many pages ({pdf.page_count} > PAPERCLI_MAX_PAGES={max_pages})")
+            raise IngestError(path, f"too many pages ({pdf.page_count} > PAPERCLI_MAX_PAGES={max_pages:g})")
         try:
             doc = read_pdf(path, pdf=pdf)
         except Exception as e:  # MuPDF raises many types on damaged content streams
             raise IngestError(path, f"unreadable PDF ({_first_line(e)})") from None
         repaired = pdf.is_repaired
-    if not doc.title and not doc.abstract and not any(s.paragraphs for s in doc.sections):
+    if doc.is_empty:
         if repaired:
             raise IngestError(path, "corrupt or truncated PDF (no text after repair)")
         if any(w.endswith("(scanned?)") for w in doc.warnings):

@@ -47,6 +47,11 @@ class Document:
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def is_empty(self) -> bool:
+        """No title, no abstract and no body paragraph: nothing was read."""
+        return not self.title and not self.abstract and not any(s.paragraphs for s in self.sections)
+
+    @property
     def abstract_text(self) -> str:
         return " ".join(p.text for p in self.abstract)
 

@@ -109,10 +109,12 @@ def render(kind: str, result: dict, fmt: str, plain: bool = True) -> str:
     return _RENDER[kind][fmt](result)
 
 
-def render_many(kind: str, results: list[dict], fmt: str) -> str:
-    """Several results as one document (json: a list; text/md: separated by a blank line)."""
+def render_many(kind: str, results: list[dict], fmt: str, as_list: bool = False) -> str:
+    """Several results as one document (json: a list, one result alone unless `as_list`; text/md: separated by
+    a blank line)."""
     if fmt == "json":
-        return json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(results[0] if len(results) == 1 and not as_list else results, ensure_ascii=False,
+                          indent=1) + "\n"
     sep = "" if fmt == "jsonl" else "\n"
     return sep.join(render(kind, r, fmt) for r in results)
 

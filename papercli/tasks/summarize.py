@@ -40,24 +40,3 @@ def summarize(engine, paper: Paper, words: int | None = None, sentences: int | N
         "words": sum(len(s["text"].split()) for s in summary),
         "summary": summary,
     }
-
-
-def output_names(paths: list[str], ext: str) -> dict[str, str]:
-    """A distinct output file name per input: `<file name><ext>` (e.g. paper.pdf.json), parents added on clashes."""
-    names: dict[str, str] = {}
-    used: set[str] = set()
-    for path in paths:
-        parts = ["stdin"] if path == "-" else list(Path(path).parts)
-        n = 1
-        name = parts[-1] + ext
-        while name in used and n < len(parts):
-            n += 1
-            name = "__".join(p for p in parts[-n:] if p not in ("/", "..", ".")) + ext
-        k = 2
-        base = name
-        while name in used:
-            name = f"{base[:-len(ext)]}-{k}{ext}"
-            k += 1
-        used.add(name)
-        names[path] = name
-    return names
