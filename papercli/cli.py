@@ -460,7 +460,7 @@ def ask(
 
     inputs = expand_inputs(paths)
     cache = Cache(enabled=not no_cache)
-    papers, failed = task.load_papers(inputs, password, cache, err)
+    papers, failed = task.load_papers(inputs, password, cache, err, with_abstract=True)
     if not papers:
         err("no readable papers")
         raise typer.Exit(EXIT_FATAL)

@@ -94,9 +94,10 @@ _DOCS = {}
 
 
 def sentences_of(path) -> dict:
-    """Body sentence text -> page of an input, as the extractor reads it."""
+    """Abstract and body sentence text -> page of an input, as the extractor reads it."""
     if path not in _DOCS:
-        _DOCS[path] = {s.text: s.page for _, _, s in load_document(str(path)).body_sentences()}
+        doc = load_document(str(path)).with_abstract_in_body()
+        _DOCS[path] = {s.text: s.page for _, _, s in doc.body_sentences()}
     return _DOCS[path]
 
 
@@ -126,6 +127,20 @@ def test_ask_answer_is_grounded(monkeypatch):
         assert_grounded(e["document"], e["text"], e["page"])
     scores = [e["score"] for e in r["evidence"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_reads_the_abstract(monkeypatch):
+    """An answer may be stated only in the abstract: `ask` ranks abstract sentences too (summaries do not)."""
+    monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")
+    paper = SAMPLES / "river-sensors.pdf"
+    doc = load_document(str(paper))
+    abstract = [s.text for p in doc.abstract for s in p.sentences]
+    assert abstract and not any(s.text in abstract for _, _, s in doc.body_sentences())
+    r = json.loads(cli("ask", paper, "How many sensors were installed?", "-f", "json", "--top-k", "1000").stdout)
+    ranked = [e["text"] for e in r["evidence"]]
+    assert set(abstract) <= set(ranked) and len(ranked) == len(abstract) + sum(1 for _ in doc.body_sentences())
+    summary = json.loads(cli("summarize", paper, "--sentences", "1000", "-f", "json").stdout)["summary"]
+    assert not {s["text"] for s in summary} & set(abstract)
 
 
 def test_ask_refuses_when_evidence_is_weak(monkeypatch):

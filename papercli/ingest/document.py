@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from typing import Iterator
 
@@ -54,6 +55,14 @@ class Document:
     @property
     def abstract_text(self) -> str:
         return " ".join(p.text for p in self.abstract)
+
+    def with_abstract_in_body(self) -> "Document":
+        """A copy whose abstract is the first body section, "Abstract" (what `ask` reads: an answer may be
+        stated only there; summaries leave it out, since it is what they are judged against)."""
+        if not self.abstract:
+            return self
+        sec = Section("Abstract", 1, self.abstract[0].page, list(self.abstract))
+        return dataclasses.replace(self, abstract=[], sections=[sec, *self.sections])
 
     def body_sentences(self) -> Iterator[tuple[int, Section, Sentence]]:
         """Yield (section index, section, sentence) over the body, in reading order."""

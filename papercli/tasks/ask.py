@@ -35,9 +35,12 @@ class TooManyTokens(Exception):
         self.tokens, self.limit = tokens, limit
 
 
-def load_papers(paths: Iterable[str], password: str | None, cache: Cache,
-                on_error: Callable[[str], None]) -> tuple[list[Paper], int]:
-    """(papers read, number of inputs that failed); every failure is reported through `on_error`."""
+def load_papers(paths: Iterable[str], password: str | None, cache: Cache, on_error: Callable[[str], None],
+                with_abstract: bool = False) -> tuple[list[Paper], int]:
+    """(papers read, number of inputs that failed); every failure is reported through `on_error`.
+
+    `with_abstract`: the abstract becomes the first body section (for questions; see
+    `Document.with_abstract_in_body`), with its own token-cache key."""
     from papercli.ingest import IngestError
 
     papers, failed = [], 0
@@ -52,6 +55,8 @@ def load_papers(paths: Iterable[str], password: str | None, cache: Cache,
             on_error(f"{path}: {e.strerror or e}")
             failed += 1
             continue
+        if with_abstract and doc.abstract:
+            doc, key = doc.with_abstract_in_body(), key and f"{key}+abstract"
         papers.append(Paper(path, doc, key))
     return papers, failed
 

@@ -154,6 +154,8 @@ def train(cfg: TrainConfig, model_cfg: LongNetConfig | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     tok = Tokenizer(cfg.tokenizer)
     papers = prepare_papers(cfg, tok)
+    if cfg.init:  # a fine-tune keeps the architecture of the model it starts from
+        model_cfg = LongNetConfig.load(Path(cfg.init) / "config.json")
     model_cfg = model_cfg or LongNetConfig(vocab_size=tok.vocab_size)
     torch.manual_seed(cfg.seed)
     model = LongNet(model_cfg)
