@@ -150,7 +150,7 @@ def test_training_resumes_exactly(tmp_path, mlm_steps, stop):
 @pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "shared" / "data" / "papers.jsonl.gz").exists(),
                     reason="needs ../shared/data")
 def test_fine_tuning_starts_from_init_weights(tmp_path):
-    """--init: step 0 is the given model bit for bit; training from it (synthetic questions only) moves it."""
+    """--init: step 0 is the given model bit for bit, architecture included; training from it (synthetic questions only) moves it."""
     from papercli.train.loop import TrainConfig, train
 
     cfg = dict(tokenizer=str(TOKENIZER), limit=6, max_tokens=512, ckpt_every=1, threads=1)
@@ -158,8 +158,8 @@ def test_fine_tuning_starts_from_init_weights(tmp_path):
     torch.manual_seed(7)
     save_model(LongNet(model_cfg), tmp_path / "init")
     init = load_model(tmp_path / "init").state_dict()
-    same = load_model(train(TrainConfig(out=str(tmp_path / "a"), steps=0, init=str(tmp_path / "init"), **cfg),
-                            model_cfg)).state_dict()
+    same = load_model(train(TrainConfig(out=str(tmp_path / "a"), steps=0, init=str(tmp_path / "init"), **cfg)))
+    same = same.state_dict()  # no model config given: the init's own architecture (TINY, not the default)
     assert all(torch.equal(init[k], same[k]) for k in init)
     tuned = load_model(train(TrainConfig(out=str(tmp_path / "b"), steps=2, init=str(tmp_path / "init"), seed=1,
                                          question_weight=1e6, **cfg), model_cfg)).state_dict()

@@ -43,7 +43,7 @@ class TrainConfig:
     ckpt_every: int = 100
     limit: int | None = None
     threads: int = 2
-    init: str | None = None    # start from this model folder's weights (fine-tuning) instead of random ones
+    init: str | None = None    # start from this model folder (weights and architecture) instead of random weights
     question_weight: float = 0.0  # weight of the synthetic reader-question task in the mixture (0: off)
     soft_labels: float = 0.0   # share of the summary target from each sentence's n-gram density (0: oracle only)
     summary_weight: float = TASKS["summary"]  # weight of the summary task in the mixture
