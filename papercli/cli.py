@@ -357,6 +357,18 @@ def eval_qa(
     qa.run(data, limit, out, model)
 
 
+@eval_app.command("reader")
+def eval_reader(
+    data: Optional[str] = typer.Option(None, "--data", help="papers.jsonl.gz (default: ../shared/data)."),
+    out: Optional[str] = _OUT_OPT,
+    model: Optional[str] = _MODEL_OPT,
+) -> None:
+    """Reader questions ("What dataset do they evaluate on?"...) on dev papers with SciREX entities: hit@1/3."""
+    from papercli.eval import reader
+
+    reader.run(data, out, model)
+
+
 @eval_app.command("needle")
 def eval_needle(
     lengths: str = typer.Option("1000,4000,16000,64000,256000,1000000", "--lengths",

@@ -106,3 +106,48 @@ def test_cli_eval_summarize_writes_json_and_chart(tmp_path):
     saved = json.loads((out / "summarize.json").read_text())
     assert saved["papers"] == 1 and "lr_features" in saved["systems"]
     assert (out / "summarize.png").exists()
+
+
+SCIREX = {
+    "id": "t:2", "title": "Parsing news", "split": "dev", "abstract": "We parse news text with a new parser.",
+    "sections": [{"heading": "Experiments", "paragraphs": [
+        "Parsing is hard. We evaluate on the Penn Treebank and report labeled F1.",
+        "The datasets we evaluate on are large. Our parser is fast."]}],
+    "meta": {"relations": [{"dataset": "Penn Treebank", "metric": "labeled F1", "task": "Parsing", "method": "FastParse"}]},
+}
+
+
+class ReaderEngine:
+    """Evidence: the sentence that names the gold entity for dataset questions, sentence 0 (the abstract's)
+    otherwise."""
+
+    def ask(self, doc, question):
+        sents = body_texts(doc)
+        idx = next(i for i, s in enumerate(sents) if "Penn" in s) if "dataset" in question else 0
+        return SimpleNamespace(evidence=[SimpleNamespace(index=idx)], refused=False)
+
+
+def test_reader_evaluate_bm25_and_fake_model():
+    from papercli.eval import reader
+
+    res = reader.evaluate([PAPER, SCIREX], ReaderEngine())  # PAPER has no relations: skipped
+    assert res["papers"] == 1
+    assert res["questions"] == 3  # dataset, metric, task are named in the text; the method is not
+    model, bm25 = res["hit1_by_kind"]["model"], res["hit1_by_kind"]["bm25"]
+    assert model == {"dataset": 100.0, "metric": 0.0, "task": 0.0}
+    assert bm25["dataset"] == 0.0  # "The datasets we evaluate on are large." matches the words, not the answer
+    assert res["systems"]["model"]["refused"]["mean"] == 0.0
+    assert reader.evaluate([SCIREX])["systems"].keys() == {"bm25"}
+
+
+def test_cli_eval_reader_writes_json(tmp_path):
+    import gzip
+
+    data = tmp_path / "papers.jsonl.gz"
+    with gzip.open(data, "wt") as f:
+        f.write(json.dumps(SCIREX) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["eval", "reader", "--data", str(data), "--out", str(out),
+                                      "--model", str(tmp_path / "no-model")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "reader.json").read_text())["questions"] == 3
