@@ -92,6 +92,24 @@ def build_context(encoded: list[EncodedDocument], tok: Tokenizer, question: str 
     return ctx
 
 
+QUESTION_FILLER = frozenset("many much kind kinds type types paper papers article work authors author".split())
+
+
+def unmentioned_terms(question: str, sentence_texts: list[list[str]]) -> tuple[list[str], int]:
+    """(the question's content words that no sentence of the papers contains, how many content words it has).
+
+    Words match after ROUGE tokenization and Porter stemming ("sensors" finds "sensor"); stopwords and
+    one-letter tokens are not content words, nor are QUESTION_FILLER words ("how many", "this paper").
+    """
+    from papercli.features import STOPWORDS, content_words
+    from papercli.train.labels import rouge_tokens
+
+    vocab = {t for texts in sentence_texts for s in texts for t in rouge_tokens(s)}
+    words = list(dict.fromkeys(w for w in content_words(question) if len(w) > 1 and w not in QUESTION_FILLER))
+    missing = [w for w in words if not all(t in vocab for t in rouge_tokens(w) if t not in STOPWORDS)]
+    return missing, len(words)
+
+
 def question_features(question: str, ctx: Context, q_set: set[int],
                       sentence_texts: list[list[str]] | None) -> list[list[float]]:
     """Lexical evidence per sentence: BM25 score (scaled by the best), its reciprocal rank, piece overlap."""

@@ -57,7 +57,7 @@ def cli(*args):
 # -- a tiny JSON schema validator (no dependency) ---------------------------------------------------------------
 
 NUM = (int, float)
-ASK_SCHEMA = {"question": str, "answer": (str, type(None)), "found": bool, "confidence": NUM,
+ASK_SCHEMA = {"question": str, "answer": (str, type(None)), "found": bool, "confidence": NUM, "missing": list,
               "source": (dict, type(None)), "evidence": list}
 SOURCE_SCHEMA = {"document": str, "page": int, "sentence": str}
 EVIDENCE_SCHEMA = {"document": str, "page": int, "text": str, "score": NUM}
@@ -141,6 +141,20 @@ def test_ask_reads_the_abstract(monkeypatch):
     assert set(abstract) <= set(ranked) and len(ranked) == len(abstract) + sum(1 for _ in doc.body_sentences())
     summary = json.loads(cli("summarize", paper, "--sentences", "1000", "-f", "json").stdout)["summary"]
     assert not {s["text"] for s in summary} & set(abstract)
+
+
+def test_ask_refuses_when_the_papers_never_mention_the_question(monkeypatch):
+    """Whatever the model's confidence, a question whose words the paper mostly lacks is refused, saying which."""
+    monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")
+    paper = SAMPLES / "river-sensors.pdf"
+    r = json.loads(cli("ask", paper, "What is the airspeed velocity of an unladen swallow?", "-f", "json").stdout)
+    check_ask(r)
+    assert r["found"] is False and r["answer"] is None and r["missing"] == ["airspeed", "unladen", "swallow"]
+    assert r["evidence"]
+    text = cli("ask", paper, "What is the airspeed velocity of an unladen swallow?").stdout
+    assert "they never mention: airspeed, unladen, swallow" in text
+    r = json.loads(cli("ask", paper, "How many sensors were installed?", "-f", "json").stdout)
+    assert r["found"] is True and r["missing"] == []
 
 
 def test_ask_refuses_when_evidence_is_weak(monkeypatch):

@@ -225,3 +225,14 @@ def test_masked_token_pretraining_learns(tok):
         opt.step()
         losses.append(parts["mlm"])
     assert losses[0] > 9.0 and losses[-1] < 0.5 * losses[0]  # from ~ln(16000) = 9.7 towards memorised
+
+
+def test_unmentioned_terms_match_stems_and_skip_stopwords():
+    from papercli.context import unmentioned_terms
+
+    texts = [["We installed twelve sensors.", "Each sensor measured the water level."], ["Velocity-area gauging."]]
+    assert unmentioned_terms("How many sensors were installed?", texts) == ([], 2)
+    assert unmentioned_terms("How was the sensor installed on the bridge?", texts) == (["bridge"], 3)
+    assert unmentioned_terms("What is the airspeed velocity of an unladen swallow?", texts) == (
+        ["airspeed", "unladen", "swallow"], 4)
+    assert unmentioned_terms("What is it?", texts) == ([], 0)

@@ -14,13 +14,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papercli.context import Context, EncodedDocument, build_context, context_inputs
+from papercli.context import Context, EncodedDocument, build_context, context_inputs, unmentioned_terms
 from papercli.ingest.document import Document
 from papercli.tokenizer import Tokenizer
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small"  # papercli/models -> ../models
 MAX_ANSWER_TOKENS = 30
 MIN_SPAN_PROB = 0.5  # below this the span head is unsure: quote the whole evidence sentence instead
+MIN_COVERAGE = 0.5  # refuse when the papers mention fewer than half of the question's content words
 
 
 @dataclass
@@ -40,6 +41,8 @@ class Answer:
     answer_evidence: Evidence | None = None
     confidence: float = 0.0
     refused: bool = False
+    missing: list[str] = field(default_factory=list)  # question words the papers never mention
+    covered: bool = True                  # the papers mention at least MIN_COVERAGE of the question's words
 
 
 def resolve_device(device: str = "auto") -> str:
@@ -113,10 +116,13 @@ class Engine:
         docs = [docs] if isinstance(docs, Document) else docs
         encoded = encoded or [self.encode(d) for d in docs]
         rows = [list(d.body_sentences()) for d in docs]
+        texts = [[s.text for _, _, s in r] for r in rows]
+        missing, n_words = unmentioned_terms(question, texts + [[d.title for d in docs]])
+        covered = len(missing) <= (1 - MIN_COVERAGE) * n_words
         t0 = time.perf_counter()
-        ctx = build_context(encoded, self.tok, question, [[s.text for _, _, s in r] for r in rows])
+        ctx = build_context(encoded, self.tok, question, texts)
         if not ctx.sentences:
-            return Answer(question, None, refused=True)
+            return Answer(question, None, refused=True, missing=missing, covered=covered)
         out = self._forward(ctx)
         t1 = time.perf_counter()
         self.timings = {"forward": t1 - t0}
@@ -130,9 +136,10 @@ class Engine:
 
         ranked = [evidence(k) for k in order]
         confidence = sum(e.score for e in ranked[:3])  # mass on the top 3: support may span sentences
-        if confidence < self.threshold:
+        if confidence < self.threshold or not covered:
             self.timings["decode"] = time.perf_counter() - t1
-            return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True)
+            return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
+                          covered=covered)
         k, i, j, span_prob = self._best_span(ctx, out, order[:3], prob)
         if span_prob >= MIN_SPAN_PROB:
             best = evidence(k)
@@ -140,7 +147,7 @@ class Engine:
         else:  # an unsure span says nothing about which sentence answers: quote the top evidence sentence
             best = ranked[0]
             text = best.text
-        answer = Answer(question, text, ranked[:top_k], best, confidence)
+        answer = Answer(question, text, ranked[:top_k], best, confidence, missing=missing)
         self.timings["decode"] = time.perf_counter() - t1
         return answer
 

@@ -29,6 +29,12 @@ def _styler(markup: bool):
     return lambda text, style="": f"[{style}]{escape(text)}[/]" if style else escape(text)
 
 
+def _why_not(r: dict) -> str:
+    if r.get("missing"):
+        return f"they never mention: {', '.join(r['missing'])}; confidence {r['confidence']:.2f}"
+    return f"confidence {r['confidence']:.2f} is below the answer threshold"
+
+
 def ask_text(r: dict, markup: bool = False) -> str:
     st = _styler(markup)
     lines = [st("Q:", "bold") + " " + st(r["question"])]
@@ -38,8 +44,7 @@ def ask_text(r: dict, markup: bool = False) -> str:
         lines.append("   " + st(f"— {_page(src['document'], src['page'])}  (confidence {r['confidence']:.2f})", "dim"))
         lines.append("   " + st(src["sentence"], "italic"))
     else:
-        lines.append(st(NOT_FOUND, "bold yellow") + " "
-                     + st(f"(confidence {r['confidence']:.2f} is below the answer threshold)", "dim"))
+        lines.append(st(NOT_FOUND, "bold yellow") + " " + st(f"({_why_not(r)})", "dim"))
     if r["evidence"]:
         lines.append(st("Evidence", "bold") + ("" if r["found"] else " " + st("(closest sentences, not an answer)", "dim")))
         for i, e in enumerate(r["evidence"], 1):
@@ -55,7 +60,7 @@ def ask_md(r: dict) -> str:
         out += [f"**Answer:** “{r['answer']}” — *{_page(src['document'], src['page'])}* "
                 f"(confidence {r['confidence']:.2f})", "", f"> {src['sentence']}", ""]
     else:
-        out += [f"**{NOT_FOUND}** (confidence {r['confidence']:.2f} is below the answer threshold)", ""]
+        out += [f"**{NOT_FOUND}** ({_why_not(r)})", ""]
     if r["evidence"]:
         out += ["### Evidence", ""]
         out += [f"{i}. {e['text']} — *{_page(e['document'], e['page'])}*, score {e['score']:.3f}"
