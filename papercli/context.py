@@ -9,6 +9,8 @@ abstract is what summaries are judged against, references are noise for the mode
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
 
 from papercli.features import sentence_features
 from papercli.ingest.document import Document
@@ -95,32 +97,41 @@ def build_context(encoded: list[EncodedDocument], tok: Tokenizer, question: str 
 QUESTION_FILLER = frozenset("many much kind kinds type types paper papers article work authors author".split())
 
 
-def unmentioned_terms(question: str, sentence_texts: list[list[str]]) -> tuple[list[str], int]:
-    """(the question's content words that no sentence of the papers contains, how many content words it has).
+@lru_cache(maxsize=2)
+def lexical_index(sentences: tuple[str, ...]):
+    """BM25 over a context's body sentences, built once per set of papers: every question asked of the
+    same papers (question features, the coverage rule) reuses it."""
+    from papercli.eval.baselines import BM25
 
-    Words match after ROUGE tokenization and Porter stemming ("sensors" finds "sensor"); stopwords and
-    one-letter tokens are not content words, nor are QUESTION_FILLER words ("how many", "this paper").
+    return BM25(sentences)
+
+
+def unmentioned_terms(question: str, sentence_texts: list[list[str]],
+                      titles: Sequence[str] = ()) -> tuple[list[str], int]:
+    """(the question's content words that no sentence or title of the papers contains, how many it has).
+
+    Words match as BM25 terms (Porter-stemmed: "sensors" finds "sensor"); stopwords and one-letter
+    tokens are not content words, nor are QUESTION_FILLER words ("how many", "this paper").
     """
-    from papercli.features import STOPWORDS, content_words
-    from papercli.train.labels import rouge_tokens
+    from papercli.eval.baselines import bm25_tokens
+    from papercli.features import content_words
 
-    vocab = {t for texts in sentence_texts for s in texts for t in rouge_tokens(s)}
+    index = lexical_index(tuple(t for texts in sentence_texts for t in texts))
+    in_titles = {t for title in titles for t in bm25_tokens(title)}
     words = list(dict.fromkeys(w for w in content_words(question) if len(w) > 1 and w not in QUESTION_FILLER))
-    missing = [w for w in words if not all(t in vocab for t in rouge_tokens(w) if t not in STOPWORDS)]
+    missing = [w for w in words if not all(t in index.postings or t in in_titles for t in bm25_tokens(w))]
     return missing, len(words)
 
 
 def question_features(question: str, ctx: Context, q_set: set[int],
                       sentence_texts: list[list[str]] | None) -> list[list[float]]:
     """Lexical evidence per sentence: BM25 score (scaled by the best), its reciprocal rank, piece overlap."""
-    from papercli.eval.baselines import BM25
-
     n = len(ctx.sentences)
     overlap = [sum(ctx.in_question[s.start:s.end]) / max(s.end - s.start, 1) for s in ctx.sentences]
     if not sentence_texts:
         return [[0.0, 0.0, o] for o in overlap]
     flat = [t for texts in sentence_texts for t in texts]
-    scores = BM25(flat).scores(question) if flat else []
+    scores = lexical_index(tuple(flat)).scores(question) if flat else []
     top = max(max(scores, default=0.0), 1e-9)
     order = sorted(range(n), key=lambda i: -scores[i])
     rank = [0] * n

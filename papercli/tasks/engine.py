@@ -117,7 +117,7 @@ class Engine:
         encoded = encoded or [self.encode(d) for d in docs]
         rows = [list(d.body_sentences()) for d in docs]
         texts = [[s.text for _, _, s in r] for r in rows]
-        missing, n_words = unmentioned_terms(question, texts + [[d.title for d in docs]])
+        missing, n_words = unmentioned_terms(question, texts, [d.title for d in docs])
         covered = len(missing) <= (1 - MIN_COVERAGE) * n_words
         t0 = time.perf_counter()
         ctx = build_context(encoded, self.tok, question, texts)
