@@ -307,6 +307,23 @@ def train_model_cmd(
     print(f"model -> {final}", file=sys.stderr)
 
 
+@train_app.command("keywords")
+def train_keywords_cmd(
+    out: str = typer.Option("models/papercli-longnet-small/keywords.json", "--out"),
+    data: Optional[str] = typer.Option(None, "--data", help="papers.jsonl.gz (default: ../shared/data)."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Use only N train papers, spread over the split."),
+) -> None:
+    """Fit the keyword weights for summaries (P(word in the abstract)) on the train split."""
+    from papercli.data import iter_records, record_to_document
+    from papercli.eval.summarize import spread
+    from papercli.keywords import train_keyword_model
+
+    records = spread(list(iter_records(data, split="train")), limit)
+    model = train_keyword_model((record_to_document(r), r["abstract"]) for r in records)
+    model.save(out)
+    print(f"keywords: {len(model.df)} stems from {model.papers} papers -> {out}", file=sys.stderr)
+
+
 @train_app.command("calibrate")
 def train_calibrate_cmd(
     model: str = typer.Option("models/papercli-longnet-small", "--model", help="Model directory to calibrate."),

@@ -31,6 +31,25 @@ def test_select_skips_redundant_sentences():
     assert bl.select(sents, [3, 2, 1], words=100) == [0, 2]
 
 
+def test_select_returns_pick_order_and_stops_at_count():
+    sents = ["Alpha beta gamma.", "Delta epsilon zeta.", "Eta theta iota."]
+    assert bl.select(sents, [1, 3, 2], words=100) == [1, 2, 0]
+    assert bl.select(sents, [1, 3, 2], words=100, count=2) == [1, 2]
+
+
+def test_select_with_keywords_covers_new_abstract_words():
+    sents = ["Dilated attention scales linearly with length.",
+             "Dilated attention is linear in length, we repeat.",
+             "We evaluate summaries on ACL papers."] + [f"Filler sentence {k} here." for k in range(5)]
+    scores = [3.0, 2.95, 2.9] + [0.0] * 5
+    weights = {"dilat": 0.9, "attent": 0.9, "linear": 0.8, "length": 0.6, "evalu": 1.0, "summari": 1.0,
+               "acl": 1.0, "paper": 1.0}
+    plain = bl.select(sents, scores, words=14)
+    assert plain[0] == 0 and set(plain) == {0, 1}  # sentence 1 adds nothing new but scores high
+    with_kw = bl.select(sents, scores, words=12, keywords=weights)
+    assert with_kw == [2, 1]  # the most new abstract words first, then only one of the near-paraphrases
+
+
 def test_random_is_seeded():
     assert bl.random_scores(GRAPH_DOC, 1) == bl.random_scores(GRAPH_DOC, 1)
     assert bl.random_scores(GRAPH_DOC, 1) != bl.random_scores(GRAPH_DOC, 2)

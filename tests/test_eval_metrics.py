@@ -1,7 +1,7 @@
 import pytest
 
 from papercli.eval.metrics import (bootstrap_ci, contains_answer, exact_match, f1_score, hit_at_k, mean_ci,
-                                   normalize_answer, rouge, truncate_to_words)
+                                   normalize_answer, rouge, budget_summary)
 
 
 def test_rouge_hand_computed():
@@ -20,10 +20,12 @@ def test_rouge_stems():
     assert rouge(["cats"], "cat")["rouge1"] == pytest.approx(100)
 
 
-def test_truncate_to_words():
-    assert truncate_to_words(["a b c", "d e f g"], 5) == ["a b c", "d e"]
-    assert truncate_to_words(["a b c", "d e f g"], 3) == ["a b c"]
-    assert truncate_to_words(["a b c", "", "d"], 10) == ["a b c", "d"]
+def test_budget_summary_cuts_the_sentence_picked_last():
+    sents = ["a b c", "d e f g", "", "h"]
+    assert budget_summary(sents, [0, 1], 5) == ["a b c", "d e"]
+    assert budget_summary(sents, [1, 0], 5) == ["a", "d e f g"]  # paper order, the last pick is cut
+    assert budget_summary(sents, [0, 1, 3], 3) == ["a b c"]     # picks after the budget is spent are dropped
+    assert budget_summary(sents, [2, 3, 0], 10) == ["a b c", "h"]
 
 
 def test_normalize_and_exact_match():

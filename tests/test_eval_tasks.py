@@ -32,9 +32,10 @@ class FakeEngine:
 
     def __init__(self, refuse=False):
         self.refuse = refuse
+        self.keywords = None
 
     def salience(self, doc):
-        return lead_scores(doc)
+        return lead_scores(doc), None
 
     def ask(self, doc, question):
         sents = body_texts(doc)

@@ -1,7 +1,8 @@
 """Baselines the model is measured against: extractive summarizers and BM25 sentence ranking.
 
 A summarizer scores every body sentence (`fn(doc) -> list[float]`, `doc.body_sentences()` order);
-`select` turns scores into a summary under a word budget, the same way for every system.
+`select` turns scores into a summary under a word budget, the same way for every system (optionally
+with keyword weights, so that the summary covers the words an abstract would use).
 """
 
 from __future__ import annotations
@@ -22,22 +23,53 @@ def body_texts(doc: Document) -> list[str]:
     return [s.text for _, _, s in doc.body_sentences()]
 
 
-def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_overlap: float = 0.5) -> list[int]:
-    """Indices (paper order) of the best-scored sentences until `words` words are reached.
+KEYWORD_SCORE_WEIGHT = 3.0  # selection with keywords: weight of the z-scored sentence score (chosen on dev)
+KEYWORD_LENGTH_POWER = 0.3  # ... and each gain is divided by (sentence words) ** this
 
+
+def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_overlap: float = 0.5,
+           keywords: dict[str, float] | None = None, count: int | None = None) -> list[int]:
+    """Indices of summary sentences in the order they were picked, until `words` words (or `count` sentences).
+
+    Without `keywords`: best score first. With `keywords` (content stem -> probability that it occurs in
+    the abstract, `papercli.keywords`) each pick maximises (the keyword weight of the stems that no
+    picked sentence has yet + KEYWORD_SCORE_WEIGHT x the sentence's z-scored score) / words **
+    KEYWORD_LENGTH_POWER, so a summary covers the likely abstract words instead of repeating them.
     A sentence whose content words overlap a chosen one by more than `max_overlap` (Jaccard) is skipped.
     """
     bags = [set(content_words(s)) for s in sentences]
+    count = len(sentences) if count is None else count
     chosen: list[int] = []
     used = 0
-    for i in sorted(range(len(sentences)), key=lambda j: -scores[j]):
-        if used >= words:
-            break
-        if not bags[i] or any(len(bags[i] & bags[j]) / len(bags[i] | bags[j]) > max_overlap for j in chosen):
-            continue
-        chosen.append(i)
-        used += len(sentences[i].split())
-    return sorted(chosen)
+
+    def redundant(i: int) -> bool:
+        return not bags[i] or any(len(bags[i] & bags[j]) / len(bags[i] | bags[j]) > max_overlap for j in chosen)
+
+    if keywords is None:
+        for i in sorted(range(len(sentences)), key=lambda j: -scores[j]):
+            if used >= words or len(chosen) >= count:
+                break
+            if not redundant(i):
+                chosen.append(i)
+                used += len(sentences[i].split())
+        return chosen
+    from papercli.keywords import content_stems
+
+    z = np.asarray(scores, dtype=float)
+    z = (z - z.mean()) / (z.std() + 1e-9) if len(z) else z
+    stems = [set(content_stems(s)) for s in sentences]
+    lengths = [max(len(s.split()), 1) ** KEYWORD_LENGTH_POWER for s in sentences]
+    covered: set[str] = set()
+    left = set(range(len(sentences)))
+    while left and used < words and len(chosen) < count:
+        i = max(left, key=lambda j: ((sum(keywords.get(w, 0.0) for w in stems[j] - covered)
+                                      + KEYWORD_SCORE_WEIGHT * z[j]) / lengths[j], -j))
+        left.discard(i)
+        if not redundant(i):
+            chosen.append(i)
+            used += len(sentences[i].split())
+            covered |= stems[i]
+    return chosen
 
 
 def lead_scores(doc: Document) -> list[float]:

@@ -32,20 +32,22 @@ def rouge(summary: Sequence[str], reference: str | Sequence[str]) -> dict[str, f
     return {k: 100.0 * scores[k].fmeasure for k in ROUGE_KEYS}
 
 
-def truncate_to_words(sentences: Sequence[str], words: int) -> list[str]:
-    """Sentences (already in paper order) up to `words` words; the last one is cut at the budget."""
-    out, used = [], 0
-    for s in sentences:
-        toks = s.split()
+def budget_summary(sentences: Sequence[str], picked: Sequence[int], words: int) -> list[str]:
+    """The `picked` sentences (in pick order) in paper order, at most `words` words: the sentence
+    picked last is the one cut at the budget, and any picked after the budget is spent are dropped."""
+    kept: dict[int, str] = {}
+    used = 0
+    for i in picked:
+        toks = sentences[i].split()
         if not toks:
             continue
         if used + len(toks) > words:
             if words - used > 0:
-                out.append(" ".join(toks[: words - used]))
+                kept[i] = " ".join(toks[: words - used])
             break
-        out.append(s)
+        kept[i] = sentences[i]
         used += len(toks)
-    return out
+    return [kept[i] for i in sorted(kept)]
 
 
 def normalize_answer(text: str) -> str:

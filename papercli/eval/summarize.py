@@ -9,7 +9,7 @@ from typing import Callable
 
 from papercli.data import iter_records, record_to_document
 from papercli.eval import baselines as bl
-from papercli.eval.metrics import ROUGE_KEYS, mean_ci, rouge, truncate_to_words
+from papercli.eval.metrics import ROUGE_KEYS, budget_summary, mean_ci, rouge
 from papercli.ingest.document import Document
 
 REFERENCES = ("abstract", "human", "challenge", "approach", "outcome", "clscisumm_human")
@@ -31,12 +31,21 @@ def load_engine(model_dir: str | None):
         return None
 
 
-def scorers(lr: bl.FeatureLR | None, engine) -> dict[str, Callable[[Document], list[float]]]:
-    """Score-based systems by name (the oracle is handled apart: it needs the reference)."""
-    out = {"lead": bl.lead_scores, "random": bl.random_scores, "lexrank": bl.lexrank_scores,
-           "textrank": bl.textrank_scores}
+Scorer = Callable[[Document], tuple[list[float], dict[str, float] | None]]
+
+
+def scorers(lr: bl.FeatureLR | None, engine) -> dict[str, Scorer]:
+    """Systems by name: document -> (sentence scores, keyword weights or None). The oracle is apart.
+
+    `lr_keywords` is the feature baseline with the model folder's keyword weights: the same selection
+    the model gets, so that the two sentence scorers are compared on equal terms."""
+    plain = {"lead": bl.lead_scores, "random": bl.random_scores, "lexrank": bl.lexrank_scores,
+             "textrank": bl.textrank_scores}
     if lr is not None:
-        out["lr_features"] = lr.scores
+        plain["lr_features"] = lr.scores
+    out: dict[str, Scorer] = {name: (lambda doc, fn=fn: (fn(doc), None)) for name, fn in plain.items()}
+    if lr is not None and engine is not None and engine.keywords is not None:
+        out["lr_keywords"] = lambda doc: (lr.scores(doc), engine.keywords.weights(doc))
     if engine is not None:
         out["model"] = engine.salience
     return out
@@ -56,12 +65,15 @@ def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, en
         doc = record_to_document(rec)
         sents = bl.body_texts(doc)
         refs = {"abstract": rec["abstract"], **{k: v for k, v in (rec.get("summaries") or {}).items() if v}}
-        picks = {name: bl.select(sents, fn(doc), words) for name, fn in systems.items()}
+        picks = {}
+        for name, fn in systems.items():
+            scores, keywords = fn(doc)
+            picks[name] = bl.select(sents, scores, words, keywords=keywords)
         for ref_name, ref in refs.items():
             for name, idx in picks.items():
-                add(name, ref_name, rouge(truncate_to_words([sents[i] for i in idx], words), ref))
+                add(name, ref_name, rouge(budget_summary(sents, idx, words), ref))
             oracle = bl.oracle_indices(doc, ref, words)
-            add("oracle", ref_name, rouge(truncate_to_words([sents[i] for i in oracle], words), ref))
+            add("oracle", ref_name, rouge(budget_summary(sents, oracle, words), ref))
         if n % 10 == 0:
             log(f"summarize: {n}/{len(records)} papers")
 

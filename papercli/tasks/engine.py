@@ -70,6 +70,7 @@ class Engine:
         self.timings: dict[str, float] = {}  # seconds of the last call: "forward" (incl. context), "decode"
         self.model_dir: Path | None = None
         self.tokenizer_file: Path | None = None  # hashed into the token-id cache key
+        self.keywords = None  # papercli.keywords.KeywordModel from keywords.json: keyword weights for summaries  # keyword weights for summaries (keywords.json)
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, device: str = "auto") -> "Engine":
@@ -87,6 +88,10 @@ class Engine:
             threshold = float(os.environ["PAPERCLI_REFUSAL_THRESHOLD"])
         engine = cls(load_model(d, device), Tokenizer(d / "tokenizer.model"), device, threshold)
         engine.model_dir, engine.tokenizer_file = d, d / "tokenizer.model"
+        if (d / "keywords.json").exists():
+            from papercli.keywords import KeywordModel
+
+            engine.keywords = KeywordModel.load(d / "keywords.json")
         return engine
 
     def encode(self, doc: Document) -> EncodedDocument:
@@ -103,10 +108,13 @@ class Engine:
                 out = self.model(**context_inputs(ctx, self.device))
         return {k: v[0].float().cpu() for k, v in out.items()}
 
-    def salience(self, doc: Document, encoded: EncodedDocument | None = None) -> list[float]:
-        """One salience score per body sentence of `doc`, in `doc.body_sentences()` order."""
+    def salience(self, doc: Document, encoded: EncodedDocument | None = None
+                 ) -> tuple[list[float], dict[str, float] | None]:
+        """One salience score per body sentence of `doc` (`doc.body_sentences()` order), and the keyword
+        weight of each content stem of the body (None when the model folder has no keywords.json)."""
         ctx = build_context([encoded or self.encode(doc)], self.tok)
-        return self._forward(ctx)["salience"].tolist()
+        scores = self._forward(ctx)["salience"].tolist()
+        return scores, self.keywords.weights(doc) if self.keywords else None
 
     def ask(self, docs: Document | list[Document], question: str, encoded: list[EncodedDocument] | None = None,
             top_k: int = 3) -> Answer:

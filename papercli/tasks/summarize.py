@@ -1,4 +1,5 @@
-"""`papercli summarize`: per paper, the most salient body sentences (no near-duplicates) in paper order.
+"""`papercli summarize`: per paper, the most salient body sentences (no near-duplicates) in paper order,
+covering the words the keyword head expects in an abstract.
 
 Result (the JSON schema of the command):
     {"document", "title", "pages", "sections": [heading, ...], "words": words in the summary,
@@ -15,22 +16,22 @@ from papercli.tasks.ask import Paper
 DEFAULT_WORDS = 200  # the evaluation budget
 
 
-def choose(texts: list[str], scores: list[float], words: int | None = None, sentences: int | None = None) -> list[int]:
-    """Indices (paper order) of the summary sentences: a word budget, or the N best non-redundant sentences."""
+def choose(texts: list[str], scores: list[float], words: int | None = None, sentences: int | None = None,
+           keywords: dict[str, float] | None = None) -> list[int]:
+    """Indices (paper order) of the summary sentences: a word budget, or the N first picked."""
     from papercli.eval.baselines import select
 
     if sentences is not None:
-        picked = select(texts, scores, 10**12)  # every non-redundant sentence, greedy by score
-        return sorted(sorted(picked, key=lambda i: -scores[i])[:max(sentences, 0)])
-    return select(texts, scores, DEFAULT_WORDS if words is None else words)
+        return sorted(select(texts, scores, 10**12, keywords=keywords, count=max(sentences, 0)))
+    return sorted(select(texts, scores, DEFAULT_WORDS if words is None else words, keywords=keywords))
 
 
 def summarize(engine, paper: Paper, words: int | None = None, sentences: int | None = None) -> dict:
     """One forward pass over the paper (must be encoded), then selection."""
     doc = paper.doc
     rows = [s for _, _, s in doc.body_sentences()]
-    scores = engine.salience(doc, paper.encoded) if rows else []
-    chosen = choose([s.text for s in rows], scores, words, sentences)
+    scores, keywords = engine.salience(doc, paper.encoded) if rows else ([], None)
+    chosen = choose([s.text for s in rows], scores, words, sentences, keywords)
     summary = [{"text": rows[i].text, "page": rows[i].page, "score": round(float(scores[i]), 6)} for i in chosen]
     return {
         "document": paper.path,
