@@ -50,6 +50,16 @@ def test_select_with_keywords_covers_new_abstract_words():
     assert with_kw == [2, 1]  # the most new abstract words first, then only one of the near-paraphrases
 
 
+def test_select_skips_run_on_sentences_that_overshoot_the_budget():
+    run_on = " ".join(f"scanned{k} text" for k in range(200))  # 400 words, no sentence punctuation
+    sents = [run_on, "Graph methods rank sentences.", "Bananas taste sweet."]
+    weights = {f"scanned{k}": 0.9 for k in range(200)}
+    for kw in (None, weights):
+        assert bl.select(sents, [3, 2, 1], words=8, keywords=kw) == [1, 2]
+        assert bl.select([run_on], [1.0], words=8, keywords=kw) == [0]  # nothing fits: the best one anyway
+    assert bl.select(sents, [3, 2, 1], words=300) == [0]  # within 1.5 x the budget it may be picked
+
+
 def test_random_is_seeded():
     assert bl.random_scores(GRAPH_DOC, 1) == bl.random_scores(GRAPH_DOC, 1)
     assert bl.random_scores(GRAPH_DOC, 1) != bl.random_scores(GRAPH_DOC, 2)

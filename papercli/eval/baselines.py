@@ -25,6 +25,7 @@ def body_texts(doc: Document) -> list[str]:
 
 KEYWORD_SCORE_WEIGHT = 3.0  # selection with keywords: weight of the z-scored sentence score (chosen on dev)
 KEYWORD_LENGTH_POWER = 0.3  # ... and each gain is divided by (sentence words) ** this
+MAX_OVERSHOOT = 1.5  # a sentence that would take a summary past this x the budget is skipped
 
 
 def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_overlap: float = 0.5,
@@ -35,24 +36,28 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     the abstract, `papercli.keywords`) each pick maximises (the keyword weight of the stems that no
     picked sentence has yet + KEYWORD_SCORE_WEIGHT x the sentence's z-scored score) / words **
     KEYWORD_LENGTH_POWER, so a summary covers the likely abstract words instead of repeating them.
-    A sentence whose content words overlap a chosen one by more than `max_overlap` (Jaccard) is skipped.
+    A sentence whose content words overlap a chosen one by more than `max_overlap` (Jaccard) is skipped,
+    and so is one that would take the summary past MAX_OVERSHOOT x `words` (a run-on "sentence" of a
+    scan without punctuation), unless no sentence fits at all.
     """
     bags = [set(content_words(s)) for s in sentences]
+    sizes = [len(s.split()) for s in sentences]
     count = len(sentences) if count is None else count
     chosen: list[int] = []
     used = 0
 
-    def redundant(i: int) -> bool:
-        return not bags[i] or any(len(bags[i] & bags[j]) / len(bags[i] | bags[j]) > max_overlap for j in chosen)
+    def eligible(i: int) -> bool:
+        return (bool(bags[i]) and used + sizes[i] <= MAX_OVERSHOOT * words
+                and not any(len(bags[i] & bags[j]) / len(bags[i] | bags[j]) > max_overlap for j in chosen))
 
     if keywords is None:
         for i in sorted(range(len(sentences)), key=lambda j: -scores[j]):
             if used >= words or len(chosen) >= count:
                 break
-            if not redundant(i):
+            if eligible(i):
                 chosen.append(i)
-                used += len(sentences[i].split())
-        return chosen
+                used += sizes[i]
+        return chosen or _best_of_any_length(bags, scores, count)
     from papercli.keywords import content_stems
 
     z = np.asarray(scores, dtype=float)
@@ -65,11 +70,17 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
         i = max(left, key=lambda j: ((sum(keywords.get(w, 0.0) for w in stems[j] - covered)
                                       + KEYWORD_SCORE_WEIGHT * z[j]) / lengths[j], -j))
         left.discard(i)
-        if not redundant(i):
+        if eligible(i):
             chosen.append(i)
-            used += len(sentences[i].split())
+            used += sizes[i]
             covered |= stems[i]
-    return chosen
+    return chosen or _best_of_any_length(bags, scores, count)
+
+
+def _best_of_any_length(bags: list[set], scores: Sequence[float], count: int) -> list[int]:
+    """The best-scored sentence with content words, when none fits the budget (empty when count is 0)."""
+    best = max((i for i, b in enumerate(bags) if b), key=lambda i: scores[i], default=None)
+    return [best] if best is not None and count > 0 else []
 
 
 def lead_scores(doc: Document) -> list[float]:
