@@ -33,6 +33,8 @@ def content_stems(text: str) -> tuple[str, ...]:
 
 def body_stems(doc: Document) -> set[str]:
     return {w for _, _, s in doc.body_sentences() for w in content_stems(s.text)}
+
+
 MIN_DF = 2  # stems in fewer training papers count as unseen (keeps keywords.json small)
 
 
@@ -58,8 +60,8 @@ class KeywordModel:
         from papercli.io import write_atomic
 
         write_atomic(path, json.dumps({"statistics": STATISTICS, "papers": self.papers, "mean": self.mean.tolist(),
-                                          "std": self.std.tolist(), "w": self.w.tolist(),
-                                          "df": dict(sorted(self.df.items()))}))
+                                       "std": self.std.tolist(), "w": self.w.tolist(),
+                                       "df": dict(sorted(self.df.items()))}))
 
     @classmethod
     def load(cls, path: str | Path) -> "KeywordModel":
@@ -70,6 +72,7 @@ class KeywordModel:
 
 
 def word_table(doc: Document, df: dict[str, int], papers: int) -> tuple[list[str], np.ndarray]:
+    """The body's content stems and their STATISTICS rows (`df`: document frequency over `papers`)."""
     rows = list(doc.body_sentences())
     n = max(len(rows), 1)
     title = set(content_stems(doc.title or ""))

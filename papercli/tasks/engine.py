@@ -70,7 +70,7 @@ class Engine:
         self.timings: dict[str, float] = {}  # seconds of the last call: "forward" (incl. context), "decode"
         self.model_dir: Path | None = None
         self.tokenizer_file: Path | None = None  # hashed into the token-id cache key
-        self.keywords = None  # papercli.keywords.KeywordModel from keywords.json: keyword weights for summaries  # keyword weights for summaries (keywords.json)
+        self.keywords = None  # papercli.keywords.KeywordModel from keywords.json: keyword weights for summaries
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, device: str = "auto") -> "Engine":

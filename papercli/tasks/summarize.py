@@ -1,5 +1,5 @@
 """`papercli summarize`: per paper, the most salient body sentences (no near-duplicates) in paper order,
-covering the words the keyword head expects in an abstract.
+chosen to cover the words an abstract would likely use (keyword weights, `papercli.keywords`).
 
 Result (the JSON schema of the command):
     {"document", "title", "pages", "sections": [heading, ...], "words": words in the summary,
