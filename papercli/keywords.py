@@ -65,10 +65,13 @@ class KeywordModel:
 
     @classmethod
     def load(cls, path: str | Path) -> "KeywordModel":
-        d = json.loads(Path(path).read_text())
-        if tuple(d["statistics"]) != STATISTICS:
-            raise ValueError(f"{path}: made for other word statistics; retrain with `papercli train keywords`")
-        return cls(d["df"], d["papers"], d["mean"], d["std"], d["w"])
+        try:
+            d = json.loads(Path(path).read_text())
+            if tuple(d["statistics"]) != STATISTICS:
+                raise ValueError("made for other word statistics")
+            return cls(d["df"], d["papers"], d["mean"], d["std"], d["w"])
+        except (ValueError, KeyError, TypeError) as e:
+            raise ValueError(f"{path}: not a usable keywords file ({e}); rebuild it with `papercli train keywords`")
 
 
 def word_table(doc: Document, df: dict[str, int], papers: int) -> tuple[list[str], np.ndarray]:

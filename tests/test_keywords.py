@@ -46,3 +46,10 @@ def test_fit_learns_that_title_words_reach_the_abstract(tmp_path):
     model.save(tmp_path / "keywords.json")
     assert KeywordModel.load(tmp_path / "keywords.json").weights(doc) == weights
     assert KeywordModel(model.df, model.papers, model.mean, model.std, model.w).weights(_doc([])) == {}
+
+
+@pytest.mark.parametrize("text", ["garbage", "{}", '{"statistics": ["other"]}'])
+def test_a_damaged_keywords_file_is_named_in_one_error(tmp_path, text):
+    (tmp_path / "keywords.json").write_text(text)
+    with pytest.raises(ValueError, match="keywords.json: not a usable keywords file"):
+        KeywordModel.load(tmp_path / "keywords.json")
