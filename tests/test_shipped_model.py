@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "papercli-longnet-small"
-FILES = ("model.safetensors", "config.json", "tokenizer.model", "calibration.json", "MODEL_CARD.md")
+FILES = ("model.safetensors", "config.json", "tokenizer.model", "calibration.json", "keywords.json", "MODEL_CARD.md")
 
 
 def test_model_directory_is_complete_and_small():
@@ -43,9 +43,9 @@ def test_loads_from_a_built_wheel(tmp_path):
             "from papercli.ingest.document import Document, Section;"
             "d = Document('x', 'T', sections=[Section('1 Intro', paragraphs=paragraphs_from_texts("
             "['We propose a method. It works well. The value of k is 7.']))]);"
-            "e = Engine.load(device='cpu'); print(find_model_dir()); print(len(e.salience(d)[0]))")
+            "e = Engine.load(device='cpu'); s, k = e.salience(d); print(find_model_dir()); print(len(s), len(k))")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                          env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"})
     assert out.returncode == 0, out.stderr
-    where, count = out.stdout.split()
-    assert where.startswith(str(site)) and count == "3"
+    where, count, keywords = out.stdout.split()
+    assert where.startswith(str(site)) and count == "3" and int(keywords) >= 5  # keyword weights came along
