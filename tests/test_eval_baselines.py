@@ -60,6 +60,12 @@ def test_select_skips_run_on_sentences_that_overshoot_the_budget():
     assert bl.select(sents, [3, 2, 1], words=300) == [0]  # within 1.5 x the budget it may be picked
 
 
+def test_select_never_picks_a_caption():
+    sents = ["Table 1: Results of graph methods.", "Graph methods rank sentences.", "Bananas taste sweet."]
+    for kw in (None, {"graph": 0.9, "method": 0.9, "result": 0.9}):
+        assert 0 not in bl.select(sents, [3, 2, 1], words=100, keywords=kw)
+
+
 def test_random_is_seeded():
     assert bl.random_scores(GRAPH_DOC, 1) == bl.random_scores(GRAPH_DOC, 1)
     assert bl.random_scores(GRAPH_DOC, 1) != bl.random_scores(GRAPH_DOC, 2)

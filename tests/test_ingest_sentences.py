@@ -30,3 +30,10 @@ def test_split(text, expected):
 
 def test_whitespace_normalised():
     assert split_sentences("One  line\nbroken. Two.") == ["One line broken.", "Two."]
+
+
+def test_is_caption():
+    from papercli.ingest.sentences import is_caption
+
+    assert is_caption("Figure 2: Recall by depth.") and is_caption("Tab. 1. Data") and is_caption("Fig. 3b | x")
+    assert not is_caption("Figure 2 shows the recall.") and not is_caption("Tables are hard to parse.")

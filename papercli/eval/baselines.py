@@ -17,6 +17,7 @@ import numpy as np
 
 from papercli.features import STOPWORDS, content_words, sentence_features
 from papercli.ingest.document import Document
+from papercli.ingest.sentences import is_caption
 
 
 def body_texts(doc: Document) -> list[str]:
@@ -38,16 +39,17 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     KEYWORD_LENGTH_POWER, so a summary covers the likely abstract words instead of repeating them.
     A sentence whose content words overlap a chosen one by more than `max_overlap` (Jaccard) is skipped,
     and so is one that would take the summary past MAX_OVERSHOOT x `words` (a run-on "sentence" of a
-    scan without punctuation), unless no sentence fits at all.
+    scan without punctuation), unless no sentence fits at all, and so is a figure or table caption.
     """
     bags = [set(content_words(s)) for s in sentences]
     sizes = [len(s.split()) for s in sentences]
+    captions = [is_caption(s) for s in sentences]
     count = len(sentences) if count is None else count
     chosen: list[int] = []
     used = 0
 
     def eligible(i: int) -> bool:
-        return (bool(bags[i]) and used + sizes[i] <= MAX_OVERSHOOT * words
+        return (bool(bags[i]) and used + sizes[i] <= MAX_OVERSHOOT * words and not captions[i]
                 and not any(len(bags[i] & bags[j]) / len(bags[i] | bags[j]) > max_overlap for j in chosen))
 
     if keywords is None:

@@ -25,7 +25,7 @@ from functools import cached_property
 import pymupdf
 
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
-from papercli.ingest.sentences import split_sentences
+from papercli.ingest.sentences import is_caption, split_sentences
 
 _FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _HYPHENS = ("-", "\u2010", "\u00ad")
@@ -36,7 +36,6 @@ _NAMED = re.compile(
     r"|summary|conclusions? and future work)\.?$", re.I)
 _REFERENCES = re.compile(r"^(references?|bibliography|literature cited|works cited)$", re.I)
 _ABSTRACT_RUNIN = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.I)
-_CAPTION = re.compile(r"^(figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _FOOTNOTE_MARK = re.compile(r"^(?:[1-9]\d?|[*\u2020\u2021\u00a7\u00b6])\s*(?=[A-Z])")
@@ -453,7 +452,7 @@ def _toc_key(text: str) -> str:
 def _classify(b: Block, body: float, height: float, toc: dict[str, int]) -> None:
     text, size = b.text, b.size
     short = len(text) <= 100 and len(b.lines) <= 2
-    if _CAPTION.match(text):
+    if is_caption(text):
         b.kind = "caption"
     elif short and toc and _toc_key(text) in toc and not _ends_sentence(text[-1:]):
         b.kind, b.level = "heading", toc[_toc_key(text)]

@@ -17,6 +17,7 @@ _ABBREV = {
 }
 # Abbreviations after which a following number/label is expected ("Fig. 3", "Sec. 2.1").
 _CANDIDATE = re.compile(r"[.!?]+[\"')\]]*\s+")
+_CAPTION = re.compile(r"^(figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]", re.I)
 _OPEN, _CLOSE = "([{", ")]}"
 
 
@@ -70,3 +71,8 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         out.append(tail)
     return out
+
+
+def is_caption(text: str) -> bool:
+    """Does the text open like a figure/table caption ("Figure 2:", "Tab. 1.")?"""
+    return bool(_CAPTION.match(text))
