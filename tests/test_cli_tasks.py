@@ -58,7 +58,7 @@ def cli(*args):
 
 NUM = (int, float)
 ASK_SCHEMA = {"question": str, "answer": (str, type(None)), "found": bool, "confidence": NUM, "missing": list,
-              "source": (dict, type(None)), "evidence": list}
+              "covered": bool, "source": (dict, type(None)), "evidence": list}
 SOURCE_SCHEMA = {"document": str, "page": int, "sentence": str}
 EVIDENCE_SCHEMA = {"document": str, "page": int, "text": str, "score": NUM}
 SUMMARY_SCHEMA = {"document": str, "title": str, "pages": int, "sections": list, "words": int, "summary": list}
@@ -150,11 +150,11 @@ def test_ask_refuses_when_the_papers_never_mention_the_question(monkeypatch):
     r = json.loads(cli("ask", paper, "What is the airspeed velocity of an unladen swallow?", "-f", "json").stdout)
     check_ask(r)
     assert r["found"] is False and r["answer"] is None and r["missing"] == ["airspeed", "unladen", "swallow"]
-    assert r["evidence"]
+    assert r["covered"] is False and r["evidence"]
     text = cli("ask", paper, "What is the airspeed velocity of an unladen swallow?").stdout
     assert "they never mention: airspeed, unladen, swallow" in text
     r = json.loads(cli("ask", paper, "How many sensors were installed?", "-f", "json").stdout)
-    assert r["found"] is True and r["missing"] == []
+    assert r["found"] is True and r["missing"] == [] and r["covered"] is True
 
 
 def test_ask_refuses_when_evidence_is_weak(monkeypatch):
@@ -417,3 +417,13 @@ def test_damaged_model_is_one_error_line(tmp_path):
     res = cli("ask", MDS[0], QUESTION, "--model", bad)
     assert res.exit_code == 2 and res.stderr.startswith("papercli: cannot load the model") and res.stdout == ""
     assert len(res.stderr.splitlines()) == 1
+
+
+def test_refusal_says_which_rule_refused():
+    from papercli.tasks.render import _why_not
+
+    unsure = {"confidence": 0.56, "missing": ["dataset"], "covered": True}
+    assert _why_not(unsure) == "confidence 0.56 is below the answer threshold; not in the papers: dataset"
+    assert _why_not({**unsure, "missing": []}) == "confidence 0.56 is below the answer threshold"
+    lacking = {"confidence": 0.96, "missing": ["airspeed", "swallow"], "covered": False}
+    assert _why_not(lacking) == "they never mention: airspeed, swallow"

@@ -4,7 +4,8 @@ The result of a question is a plain dict (the JSON schema of the command):
     {"question", "answer": str|None, "found": bool, "confidence": float,
      "source": {"document", "page", "sentence"} | None,
      "evidence": [{"document", "page", "text", "score"}, ...],
-     "missing": [question words the papers never mention, ...]}
+     "missing": [question words the papers never mention, ...],
+     "covered": bool (the papers mention at least half of the question's content words)}
 An answer needs both a confident evidence ranking and papers that mention at least half of the
 question's content words (engine.MIN_COVERAGE).
 "document" is the input path as given ("-" for stdin; folder members as folder/…/file).
@@ -102,6 +103,7 @@ def answer_to_dict(answer, papers: list[Paper]) -> dict:
                    if found and src is not None else None),
         "evidence": [ev(e) for e in answer.evidence],
         "missing": list(answer.missing),
+        "covered": answer.covered,
     }
 
 

@@ -30,9 +30,11 @@ def _styler(markup: bool):
 
 
 def _why_not(r: dict) -> str:
-    if r.get("missing"):
-        return f"they never mention: {', '.join(r['missing'])}; confidence {r['confidence']:.2f}"
-    return f"confidence {r['confidence']:.2f} is below the answer threshold"
+    """Why a question was refused: the papers lack its words (coverage rule), or the model is unsure."""
+    if not r.get("covered", True):
+        return f"they never mention: {', '.join(r['missing'])}"
+    why = f"confidence {r['confidence']:.2f} is below the answer threshold"
+    return why + (f"; not in the papers: {', '.join(r['missing'])}" if r.get("missing") else "")
 
 
 def ask_text(r: dict, markup: bool = False) -> str:
