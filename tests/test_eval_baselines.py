@@ -64,6 +64,7 @@ def test_select_never_picks_a_caption():
     sents = ["Table 1: Results of graph methods.", "Graph methods rank sentences.", "Bananas taste sweet."]
     for kw in (None, {"graph": 0.9, "method": 0.9, "result": 0.9}):
         assert 0 not in bl.select(sents, [3, 2, 1], words=100, keywords=kw)
+        assert bl.select(sents[:2], [3, 2], words=2, keywords=kw) == [1]  # nothing fits: still no caption
 
 
 def test_random_is_seeded():

@@ -59,7 +59,7 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
             if eligible(i):
                 chosen.append(i)
                 used += sizes[i]
-        return chosen or _best_of_any_length(bags, scores, count)
+        return chosen or _best_of_any_length(bags, captions, scores, count)
     from papercli.keywords import content_stems
 
     z = np.asarray(scores, dtype=float)
@@ -76,12 +76,12 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
             chosen.append(i)
             used += sizes[i]
             covered |= stems[i]
-    return chosen or _best_of_any_length(bags, scores, count)
+    return chosen or _best_of_any_length(bags, captions, scores, count)
 
 
-def _best_of_any_length(bags: list[set], scores: Sequence[float], count: int) -> list[int]:
-    """The best-scored sentence with content words, when none fits the budget (empty when count is 0)."""
-    best = max((i for i, b in enumerate(bags) if b), key=lambda i: scores[i], default=None)
+def _best_of_any_length(bags: list[set], captions: list[bool], scores: Sequence[float], count: int) -> list[int]:
+    """The best-scored non-caption sentence with content words, when none fits the budget (empty when count is 0)."""
+    best = max((i for i, b in enumerate(bags) if b and not captions[i]), key=lambda i: scores[i], default=None)
     return [best] if best is not None and count > 0 else []
 
 
