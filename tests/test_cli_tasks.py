@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from papercli.cli import app
 from papercli.ingest import load_document
+from papercli.ingest.sentences import without_citations
 from papercli.tasks import engine as engine_mod
 from papercli.tasks.engine import Engine
 
@@ -62,7 +63,7 @@ ASK_SCHEMA = {"question": str, "answer": (str, type(None)), "found": bool, "conf
 SOURCE_SCHEMA = {"document": str, "page": int, "sentence": str}
 EVIDENCE_SCHEMA = {"document": str, "page": int, "text": str, "score": NUM}
 SUMMARY_SCHEMA = {"document": str, "title": str, "pages": int, "sections": list, "words": int, "summary": list}
-ITEM_SCHEMA = {"text": str, "page": int, "score": NUM}
+ITEM_SCHEMA = {"text": str, "page": int, "score": NUM, "sentence": str}
 
 
 def check(obj, schema, where="$"):
@@ -87,6 +88,7 @@ def check_summary(r):
     check(r, SUMMARY_SCHEMA)
     for i, s in enumerate(r["summary"]):
         check(s, ITEM_SCHEMA, f"$.summary[{i}]")
+        assert s["text"] == without_citations(s["sentence"])
     assert all(isinstance(h, str) for h in r["sections"])
 
 
@@ -140,7 +142,7 @@ def test_ask_reads_the_abstract(monkeypatch):
     ranked = [e["text"] for e in r["evidence"]]
     assert set(abstract) <= set(ranked) and len(ranked) == len(abstract) + sum(1 for _ in doc.body_sentences())
     summary = json.loads(cli("summarize", paper, "--sentences", "1000", "-f", "json").stdout)["summary"]
-    assert not {s["text"] for s in summary} & set(abstract)
+    assert not {s["sentence"] for s in summary} & set(abstract)
 
 
 def test_ask_refuses_when_the_papers_never_mention_the_question(monkeypatch):
@@ -246,10 +248,10 @@ def test_summarize_file_json_is_grounded():
     assert r["summary"] and r["words"] == sum(len(s["text"].split()) for s in r["summary"])
     assert r["words"] <= 200 + max(len(s["text"].split()) for s in r["summary"])  # budget, last sentence may cross
     order = list(sentences_of(str(PDF)))
-    idx = [order.index(s["text"]) for s in r["summary"]]
+    idx = [order.index(s["sentence"]) for s in r["summary"]]
     assert idx == sorted(idx)  # paper order
     for s in r["summary"]:
-        assert_grounded(str(PDF), s["text"], s["page"])
+        assert_grounded(str(PDF), s["sentence"], s["page"])
 
 
 def test_summarize_formats_and_length():
@@ -427,3 +429,14 @@ def test_refusal_says_which_rule_refused():
     assert _why_not({**unsure, "missing": []}) == "confidence 0.56 is below the answer threshold"
     lacking = {"confidence": 0.96, "missing": ["airspeed", "swallow"], "covered": False}
     assert _why_not(lacking) == "they never mention: airspeed, swallow"
+
+
+def test_summary_sentences_are_shown_without_citations():
+    """A summary shows "Dilated attention, introduced with LongNet, keeps ..."; JSON keeps the verbatim sentence."""
+    paper = SAMPLES / "longnet-reading.pdf"
+    r = json.loads(cli("summarize", paper, "-n", "1000", "-f", "json").stdout)
+    check_summary(r)
+    cited = [s for s in r["summary"] if "(Ding et al., 2023)" in s["sentence"]]
+    assert len(cited) == 1 and cited[0]["text"].startswith("Dilated attention, introduced with LongNet, keeps")
+    assert "Liu et al. places" in " ".join(s["text"] for s in r["summary"])  # narrative: the year goes
+    assert "(Ding et al." not in cli("summarize", paper, "-n", "1000").stdout

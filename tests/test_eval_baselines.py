@@ -20,19 +20,21 @@ GRAPH_DOC = make_doc([[["Neural networks learn representations quickly.",
 
 
 def test_lead_and_select():
-    doc = make_doc([[["Alpha beta gamma.", "Delta epsilon zeta."]], [["Eta theta iota.", "Kappa lambda mu."]]])
+    doc = make_doc([[["Alpha beta gamma delta epsilon.", "Zeta eta theta iota kappa."]],
+                    [["Lambda mu nu xi omicron.", "Pi rho sigma tau upsilon."]]])
     sents = bl.body_texts(doc)
-    assert bl.select(sents, bl.lead_scores(doc), words=6) == [0, 1]
-    assert bl.select(sents, bl.lead_scores(doc), words=7) == [0, 1, 2]
+    assert bl.select(sents, bl.lead_scores(doc), words=10) == [0, 1]
+    assert bl.select(sents, bl.lead_scores(doc), words=11) == [0, 1, 2]
 
 
 def test_select_skips_redundant_sentences():
-    sents = ["Graph methods rank sentences.", "Graph methods rank sentences well.", "Bananas taste sweet."]
+    sents = ["Graph methods rank the sentences.", "Graph methods rank the sentences well.",
+             "Bananas taste sweet when ripe."]
     assert bl.select(sents, [3, 2, 1], words=100) == [0, 2]
 
 
 def test_select_returns_pick_order_and_stops_at_count():
-    sents = ["Alpha beta gamma.", "Delta epsilon zeta.", "Eta theta iota."]
+    sents = ["Alpha beta gamma delta epsilon.", "Zeta eta theta iota kappa.", "Lambda mu nu xi omicron."]
     assert bl.select(sents, [1, 3, 2], words=100) == [1, 2, 0]
     assert bl.select(sents, [1, 3, 2], words=100, count=2) == [1, 2]
 
@@ -52,19 +54,27 @@ def test_select_with_keywords_covers_new_abstract_words():
 
 def test_select_skips_run_on_sentences_that_overshoot_the_budget():
     run_on = " ".join(f"scanned{k} text" for k in range(200))  # 400 words, no sentence punctuation
-    sents = [run_on, "Graph methods rank sentences.", "Bananas taste sweet."]
+    sents = [run_on, "Graph methods rank the sentences.", "Bananas taste sweet when ripe."]
     weights = {f"scanned{k}": 0.9 for k in range(200)}
     for kw in (None, weights):
-        assert bl.select(sents, [3, 2, 1], words=8, keywords=kw) == [1, 2]
+        assert bl.select(sents, [3, 2, 1], words=10, keywords=kw) == [1, 2]
         assert bl.select([run_on], [1.0], words=8, keywords=kw) == [0]  # nothing fits: the best one anyway
     assert bl.select(sents, [3, 2, 1], words=300) == [0]  # within 1.5 x the budget it may be picked
 
 
 def test_select_never_picks_a_caption():
-    sents = ["Table 1: Results of graph methods.", "Graph methods rank sentences.", "Bananas taste sweet."]
+    sents = ["Table 1: Results of graph methods.", "Graph methods rank the sentences.", "Bananas taste sweet when ripe."]
     for kw in (None, {"graph": 0.9, "method": 0.9, "result": 0.9}):
         assert 0 not in bl.select(sents, [3, 2, 1], words=100, keywords=kw)
         assert bl.select(sents[:2], [3, 2], words=2, keywords=kw) == [1]  # nothing fits: still no caption
+
+
+def test_select_skips_fragments_unless_there_is_nothing_else():
+    sents = ["Semantic Parsing.", "http://nlp.stanford.edu/sentiment", "Graph methods rank the sentences."]
+    for kw in (None, {"semant": 0.9, "pars": 0.9}):
+        assert bl.select(sents, [3, 2, 1], words=100, keywords=kw) == [2]
+        assert bl.select(sents[:2], [3, 2], words=100, keywords=kw) == [0]  # fragments only: the best one
+    assert bl.unfit_for_summary("Theorem 5.") and not bl.unfit_for_summary("We take this approach here.")
 
 
 def test_random_is_seeded():
@@ -114,4 +124,4 @@ def test_feature_lr_learns_position_rule():
 
 def test_oracle_picks_the_reference_sentence():
     doc = make_doc([[["Bananas taste sweet.", "Graph methods rank sentences well.", "Cats sleep."]]])
-    assert bl.oracle_indices(doc, "Graph methods rank sentences.", 10) == [1]
+    assert bl.oracle_indices(bl.body_texts(doc), "Graph methods rank sentences.", 10) == [1]

@@ -37,3 +37,15 @@ def test_is_caption():
 
     assert is_caption("Figure 2: Recall by depth.") and is_caption("Tab. 1. Data") and is_caption("Fig. 3b | x")
     assert not is_caption("Figure 2 shows the recall.") and not is_caption("Tables are hard to parse.")
+
+
+def test_without_citations():
+    from papercli.ingest.sentences import without_citations as w
+
+    assert w("Coherence matters (Lai and Tetreault, 2018).") == "Coherence matters."
+    assert w("Feng and Hirst (2014) show it; Joty et al. (2015) too.") == "Feng and Hirst show it; Joty et al. too."
+    assert w("We follow (e.g., Grosz et al., 1994; Joty et al., 2015a), and more.") == "We follow, and more."
+    assert w("Shown before (Smith 2010, 2012a; Jones & Lee, 2011, inter alia).") == "Shown before."
+    for kept in ("Results (see Table 2) are good.", "The data (2018) set.", "As in (Mann and Thompson, 1988), trees.",
+                 "In [1, 20] and (in 2014 and 2015 data).", "No citation at all."):
+        assert w(kept) == kept

@@ -17,16 +17,27 @@ import numpy as np
 
 from papercli.features import STOPWORDS, content_words, sentence_features
 from papercli.ingest.document import Document
-from papercli.ingest.sentences import is_caption
+from papercli.ingest.sentences import is_caption, without_citations
 
 
 def body_texts(doc: Document) -> list[str]:
     return [s.text for _, _, s in doc.body_sentences()]
 
 
+def summary_texts(doc: Document) -> list[str]:
+    """Body sentences as a summary shows them: parenthetical author-year citations removed."""
+    return [without_citations(t) for t in body_texts(doc)]
+
+
 KEYWORD_SCORE_WEIGHT = 3.0  # selection with keywords: weight of the z-scored sentence score (chosen on dev)
 KEYWORD_LENGTH_POWER = 0.3  # ... and each gain is divided by (sentence words) ** this
 MAX_OVERSHOOT = 1.5  # a sentence that would take a summary past this x the budget is skipped
+MIN_SENTENCE_WORDS = 5  # shorter "sentences" are run-in headings, fragments, URLs: not picked
+
+
+def unfit_for_summary(sentence: str) -> bool:
+    """A figure or table caption, or a fragment of fewer than MIN_SENTENCE_WORDS words."""
+    return is_caption(sentence) or len(sentence.split()) < MIN_SENTENCE_WORDS
 
 
 def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_overlap: float = 0.5,
@@ -39,17 +50,18 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     KEYWORD_LENGTH_POWER, so a summary covers the likely abstract words instead of repeating them.
     A sentence whose content words overlap a chosen one by more than `max_overlap` (Jaccard) is skipped,
     and so is one that would take the summary past MAX_OVERSHOOT x `words` (a run-on "sentence" of a
-    scan without punctuation), unless no sentence fits at all, and so is a figure or table caption.
+    scan without punctuation), unless no sentence fits at all, and so is a figure or table caption or
+    a fragment (`unfit_for_summary`).
     """
     bags = [set(content_words(s)) for s in sentences]
     sizes = [len(s.split()) for s in sentences]
-    captions = [is_caption(s) for s in sentences]
+    unfit = [unfit_for_summary(s) for s in sentences]
     count = len(sentences) if count is None else count
     chosen: list[int] = []
     used = 0
 
     def eligible(i: int) -> bool:
-        return (bool(bags[i]) and used + sizes[i] <= MAX_OVERSHOOT * words and not captions[i]
+        return (bool(bags[i]) and used + sizes[i] <= MAX_OVERSHOOT * words and not unfit[i]
                 and not any(len(bags[i] & bags[j]) / len(bags[i] | bags[j]) > max_overlap for j in chosen))
 
     if keywords is None:
@@ -59,7 +71,7 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
             if eligible(i):
                 chosen.append(i)
                 used += sizes[i]
-        return chosen or _best_of_any_length(bags, captions, scores, count)
+        return chosen or _best_of_any_length(bags, unfit, scores, count)
     from papercli.keywords import content_stems
 
     z = np.asarray(scores, dtype=float)
@@ -76,12 +88,14 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
             chosen.append(i)
             used += sizes[i]
             covered |= stems[i]
-    return chosen or _best_of_any_length(bags, captions, scores, count)
+    return chosen or _best_of_any_length(bags, unfit, scores, count)
 
 
-def _best_of_any_length(bags: list[set], captions: list[bool], scores: Sequence[float], count: int) -> list[int]:
-    """The best-scored non-caption sentence with content words, when none fits the budget (empty when count is 0)."""
-    best = max((i for i, b in enumerate(bags) if b and not captions[i]), key=lambda i: scores[i], default=None)
+def _best_of_any_length(bags: list[set], unfit: list[bool], scores: Sequence[float], count: int) -> list[int]:
+    """When no sentence fits the budget: the best-scored one with content words that is not unfit for a
+    summary, else the best-scored one of all (a text of fragments only); empty when count is 0."""
+    candidates = [i for i, b in enumerate(bags) if b and not unfit[i]] or [i for i, b in enumerate(bags) if b]
+    best = max(candidates, key=lambda i: scores[i], default=None)
     return [best] if best is not None and count > 0 else []
 
 
@@ -151,11 +165,11 @@ def textrank_scores(doc: Document) -> list[float]:
     return _pagerank(sim.astype(np.float64)).tolist()
 
 
-def oracle_indices(doc: Document, reference: str, words: int) -> list[int]:
+def oracle_indices(sentences: Sequence[str], reference: str, words: int) -> list[int]:
     """The greedy ROUGE oracle's sentences against `reference` (the ceiling of extractive systems)."""
     from papercli.train.labels import greedy_oracle
 
-    return greedy_oracle(body_texts(doc), reference, words)
+    return greedy_oracle(list(sentences), reference, words)
 
 
 class FeatureLR:
@@ -200,7 +214,7 @@ def train_feature_lr(pairs: Iterable[tuple[Document, str]], words: int, l2: floa
         if not feats:
             continue
         label = np.zeros(len(feats))
-        label[oracle_indices(doc, reference, words)] = 1.0
+        label[oracle_indices(body_texts(doc), reference, words)] = 1.0
         xs.append(np.array(feats))
         ys.append(label)
     return FeatureLR(l2).fit(np.vstack(xs), np.concatenate(ys))

@@ -63,7 +63,7 @@ def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, en
 
     for n, rec in enumerate(records, 1):
         doc = record_to_document(rec)
-        sents = bl.body_texts(doc)
+        sents = bl.summary_texts(doc)
         refs = {"abstract": rec["abstract"], **{k: v for k, v in (rec.get("summaries") or {}).items() if v}}
         picks = {}
         for name, fn in systems.items():
@@ -72,7 +72,7 @@ def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, en
         for ref_name, ref in refs.items():
             for name, idx in picks.items():
                 add(name, ref_name, rouge(budget_summary(sents, idx, words), ref))
-            oracle = bl.oracle_indices(doc, ref, words)
+            oracle = bl.oracle_indices(sents, ref, words)
             add("oracle", ref_name, rouge(budget_summary(sents, oracle, words), ref))
         if n % 10 == 0:
             log(f"summarize: {n}/{len(records)} papers")

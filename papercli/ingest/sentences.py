@@ -76,3 +76,35 @@ def split_sentences(text: str) -> list[str]:
 def is_caption(text: str) -> bool:
     """Does the text open like a figure/table caption ("Figure 2:", "Tab. 1.")?"""
     return bool(_CAPTION.match(text))
+
+
+_YEAR = r"(?:19|20)\d\d[a-z]?"
+_NAMES = r"[A-Z][\w'’.\-]*(?:(?:\s+|\s*&\s*|,\s*)(?:[A-Za-z][\w'’.\-]*|et\s+al\.?))*,?\s+"
+_CITE_ITEM = (rf"(?:(?:e\.\s?g\.|i\.\s?e\.|see(?:\s+also)?|cf\.)[,\s]*)?(?:{_NAMES})?{_YEAR}(?:\s*,\s*{_YEAR})*"
+              r"(?:\s*,\s*(?:inter alia|pp?\.\s*\d+(?:\s*[-–]\s*\d+)?))?")
+_CITATION = re.compile(rf"\s*\(\s*{_CITE_ITEM}(?:\s*[;,]\s*{_CITE_ITEM})*\s*\)|\s*\[reference\]", re.I)
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
+_ARGUMENT = re.compile(r"\b(?:in|by|of|from|to|see|than|with|and|as)$", re.I)  # "as in (X, 2010)": X is a noun
+_NARRATIVE = re.compile(r"(?:\bal\.|\b[A-Z][\w'’\-]*)$")  # "Feng and Hirst (2014)", "Joty et al. (2015)"
+
+
+def without_citations(text: str) -> str:
+    """`text` with parenthetical author-year citations removed, for summaries read as prose.
+
+    "(Lai and Tetreault, 2018)", "(e.g., Grosz et al., 1994; Joty et al., 2015)" and the year of a
+    narrative citation ("Feng and Hirst (2014) show" -> "Feng and Hirst show") go. Kept: a parenthesis
+    that is not only citations ("(see Table 2)"), a bare year not after a name ("data (2018)"), a
+    citation that is a phrase's object ("as in (Mann and Thompson, 1988)"), and numeric brackets:
+    "[1, 20]" is as often an interval as a citation.
+    """
+    def drop(m: re.Match) -> str:
+        before = text[:m.start()].rstrip()
+        bare_year = re.fullmatch(rf"\s*\(\s*{_YEAR}(?:\s*,\s*{_YEAR})*\s*\)", m.group(0))
+        if _ARGUMENT.search(before) or (bare_year and not _NARRATIVE.search(before)):
+            return m.group(0)
+        return ""
+
+    out = _CITATION.sub(drop, text)
+    if out == text:
+        return text
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", out).strip()

@@ -3,14 +3,18 @@ chosen to cover the words an abstract would likely use (keyword weights, `paperc
 
 Result (the JSON schema of the command):
     {"document", "title", "pages", "sections": [heading, ...], "words": words in the summary,
-     "summary": [{"text", "page", "score"}, ...]}
-Selection is `papercli.eval.baselines.select`, the same rule the evaluation uses for every system.
+     "summary": [{"text", "page", "score", "sentence"}, ...]}
+"text" is the sentence as the summary shows it, without parenthetical author-year citations
+(`papercli.ingest.sentences.without_citations`); "sentence" is it verbatim as extracted.
+Selection is `papercli.eval.baselines.select` on the shown texts, the same rule the evaluation uses
+for every system.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from papercli.ingest.sentences import without_citations
 from papercli.tasks.ask import Paper
 
 DEFAULT_WORDS = 200  # the evaluation budget
@@ -31,8 +35,10 @@ def summarize(engine, paper: Paper, words: int | None = None, sentences: int | N
     doc = paper.doc
     rows = [s for _, _, s in doc.body_sentences()]
     scores, keywords = engine.salience(doc, paper.encoded) if rows else ([], None)
-    chosen = choose([s.text for s in rows], scores, words, sentences, keywords)
-    summary = [{"text": rows[i].text, "page": rows[i].page, "score": round(float(scores[i]), 6)} for i in chosen]
+    texts = [without_citations(s.text) for s in rows]
+    chosen = choose(texts, scores, words, sentences, keywords)
+    summary = [{"text": texts[i], "page": rows[i].page, "score": round(float(scores[i]), 6), "sentence": rows[i].text}
+               for i in chosen]
     return {
         "document": paper.path,
         "title": doc.title or Path(paper.path).stem,

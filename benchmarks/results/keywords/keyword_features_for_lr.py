@@ -21,7 +21,7 @@ xs0, xs1, ys = [], [], []
 for d, ab in zip(train, tabs):
     f = sentence_features(d)
     if not f: continue
-    y = np.zeros(len(f)); y[bl.oracle_indices(d, ab, 200)] = 1
+    y = np.zeros(len(f)); y[bl.oracle_indices(bl.body_texts(d), ab, 200)] = 1
     kf = kfeat(d, km.weights(d))
     xs0.append(np.array(f)); xs1.append(np.hstack([np.array(f), np.array(kf)])); ys.append(y)
 lr0 = bl.FeatureLR(1.0).fit(np.vstack(xs0), np.concatenate(ys)); lr1 = bl.FeatureLR(1.0).fit(np.vstack(xs1), np.concatenate(ys))
