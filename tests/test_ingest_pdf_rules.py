@@ -66,3 +66,34 @@ def test_block_split_where_a_line_leaves_the_column():
     table = _line("Bin Type (cosine similarity)", x0=78, x1=202, y0=40)
     parts = _split_block(col + [table], 10.0)
     assert [len(p) for p in parts] == [4, 1]
+
+
+def _front_page_pdf(path, title_meta, lines):
+    """A one-page PDF: (y, size, bold, text) lines, then a body paragraph; metadata title `title_meta`."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    for y, size, bold, text in lines:
+        page.insert_text((72, y), text, fontsize=size, fontname="tibo" if bold else "tiro")
+    body = ("We study how readers find the main claim of a paper and report what we found in several "
+            "experiments on real papers. ") * 2
+    page.insert_textbox(pymupdf.Rect(72, 300, 540, 420), body, fontsize=10, fontname="tiro")
+    doc.set_metadata({"title": title_meta})
+    doc.save(path)
+
+
+def test_title_skips_column_labels_placeholder_metadata_and_the_authors_line(tmp_path):
+    from papercli.ingest import load_document
+
+    footer = (740, 9, False, "Proceedings of the 43rd Annual Meeting of the ACL, pages 26-33, Ann Arbor, June 2005.")
+    label = tmp_path / "label.pdf"
+    _front_page_pdf(label, "Proceedings of the...", [
+        (60, 18, True, "Squibs and Discussions"), (100, 14, True, "Estimating Grammars from Treebanks"),
+        (140, 12, False, "Ann Writer"), (280, 12, True, "Abstract"), footer])
+    assert load_document(str(label)).title == "Estimating Grammars from Treebanks"
+    authors = tmp_path / "authors.pdf"  # metadata names the title; the authors line is set in the same font
+    _front_page_pdf(authors, "A Practical Tagger", [
+        (100, 12, True, "A Practical Tagger"), (120, 12, True, "Doug Cutting and Julian Kupiec"),
+        (280, 12, True, "Abstract"), footer])
+    assert load_document(str(authors)).title == "A Practical Tagger"

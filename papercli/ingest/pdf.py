@@ -29,6 +29,10 @@ from papercli.ingest.sentences import is_caption, split_sentences
 
 _FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _HYPHENS = ("-", "\u2010", "\u00ad")
+_PLACEHOLDER_TITLE = re.compile(r"(?:\.\.\.|…)$|^(?:proceedings of|microsoft word|untitled)", re.I)
+_COLUMN_LABEL = re.compile(r"^(?:squibs(?: and discussions)?|book reviews?|(?:research |review |original )?articles?|"
+                           r"research (?:papers?|notes?)|short (?:papers?|communications?)|technical notes?|"
+                           r"brief communications?|letters?(?: to the editor)?|commentary|position paper)[.:]?$", re.I)
 _NUMBERED = re.compile(r"^(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){0,3}|[IVX]{1,5}))\.?\s+(?P<title>[A-Z][^\n]{1,90})$")
 _NAMED = re.compile(
     r"^(abstract|introduction|related work|background|conclusions?|discussion|results|methods?|experiments?"
@@ -469,10 +473,14 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int]) -> None
 def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_title: str) -> None:
     """Title, authors, abstract without a heading, and page-1 blocks above the first heading (dropped).
 
-    The title is the metadata title when page 1 shows it, else the largest-font text of page 1.
+    The title is the metadata title when page 1 shows it (a placeholder such as "Proceedings of the..."
+    does not count), else the largest-font text of page 1.
     """
     first = pages[0] if pages else []
-    candidates = [b for b in first if sum(c.isalpha() for c in b.text) >= 4]
+    for b in first:  # a journal's column label above the title ("Squibs and Discussions")
+        if _COLUMN_LABEL.match(b.text.strip()):
+            b.kind = "front"
+    candidates = [b for b in first if sum(c.isalpha() for c in b.text) >= 4 and not _COLUMN_LABEL.match(b.text.strip())]
     if not candidates:
         return
     for b in first:  # run-in "Abstract—We ..." paragraph
@@ -480,9 +488,10 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
             b.lines[0].text = _ABSTRACT_RUNIN.sub("", b.lines[0].text)
             b.kind = "abstract"
             break
-    key = _toc_key(meta_title)
+    key = "" if _PLACEHOLDER_TITLE.search(meta_title.strip()) else _toc_key(meta_title)
     title_block = next((b for b in candidates if len(key) > 10 and (
         key in _toc_key(b.text) or len(_toc_key(b.text)) > 10 and key.startswith(_toc_key(b.text)))), None)
+    from_metadata = title_block is not None
     top = max(max(ln.size for ln in b.lines) for b in candidates)
     if title_block is None:
         title_block = next(b for b in candidates if max(ln.size for ln in b.lines) == top)
@@ -492,6 +501,9 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
     title_lines = [ln for ln in title_block.lines if ln.size >= top - 0.6]
     title_block.kind = "front"
     for b in first[first.index(title_block) + 1:]:  # a title set as several blocks, one per line
+        if (from_metadata and key in _toc_key(" ".join(ln.text for ln in title_lines))
+                and not title_lines[-1].text.rstrip().endswith((":", "-", "–", ","))):
+            break  # the metadata title is complete: what follows in the same font is the authors line
         if abs(b.size - top) > 0.6 or b.y0 - title_lines[-1].y1 > 1.5 * top or b.bold != title_block.bold or (
                 _NAMED.match(b.text)):
             break
