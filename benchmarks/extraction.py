@@ -7,6 +7,8 @@ back matter (references, acknowledgements, funding), on both sides: the referenc
   bag recall the same without order: share of reference words found in the extracted bag of words
   precision  multiset precision: share of extracted words found in the reference bag of words
   pages/s    extraction speed, file open included
+  titles     papers whose title equals the reference title (letters and digits, case ignored); raw PyMuPDF
+             has no title of its own, so its column is the PDF metadata title
 
     python benchmarks/extraction.py [--limit N] [--pdfs DIR] [--papers FILE]
 """
@@ -62,15 +64,22 @@ def score(extracted: list[str], reference: list[str]) -> tuple[float, float, flo
     return recall, found / max(1, len(reference)), found / max(1, len(extracted))
 
 
-def reference_texts(papers: Path, ids: set[str]) -> dict[str, str]:
+def reference_texts(papers: Path, ids: set[str]) -> dict[str, tuple[str, str]]:
+    """paper id -> (body text, title) of the reference records."""
     out = {}
     with gzip.open(papers, "rt", encoding="utf-8") as f:
         for line in f:
             rec = json.loads(line)
             if rec["id"] in ids:
-                out[rec["id"]] = " ".join([rec.get("title", ""), rec.get("abstract", "")] + [
-                    p for s in rec["sections"] for p in [s["heading"]] + s["paragraphs"]])
+                out[rec["id"]] = (" ".join([rec.get("title", ""), rec.get("abstract", "")] + [
+                    p for s in rec["sections"] for p in [s["heading"]] + s["paragraphs"]]), rec.get("title", ""))
     return out
+
+
+def same_title(a: str, b: str) -> bool:
+    """Titles equal in their letters and digits, case ignored."""
+    key = lambda t: re.sub(r"[^a-z0-9]", "", t.lower())  # noqa: E731
+    return bool(key(a)) and key(a) == key(b)
 
 
 # Back matter that the reference corpus drops from its bodies (../shared/data/README.md): compared like
@@ -79,35 +88,38 @@ _BACK_MATTER = re.compile(
     r"^(?:[\dA-Z]{1,2}(?:\.\d+)*\.?\s+)?(acknowledge?ments?|funding|author contributions?)\b", re.I)
 
 
-def papercli_body(path: Path) -> tuple[str, int]:
+def papercli_body(path: Path) -> tuple[str, int, str]:
     doc = read_pdf(str(path))
     parts = [doc.title, doc.abstract_text]
     for sec in doc.sections:
         if not _BACK_MATTER.match(sec.heading):
             parts += [sec.heading] + [p.text for p in sec.paragraphs]
-    return " ".join(parts), doc.pages
+    return " ".join(parts), doc.pages, doc.title
 
 
-def raw_body(path: Path) -> tuple[str, int]:
+def raw_body(path: Path) -> tuple[str, int, str]:
+    """Raw text of every page; its title is the PDF metadata title, all raw PyMuPDF offers."""
     with pymupdf.open(path) as pdf:
-        return " ".join(page.get_text() for page in pdf), pdf.page_count
+        return " ".join(page.get_text() for page in pdf), pdf.page_count, pdf.metadata.get("title") or ""
 
 
 def run(limit: int | None = None, pdfs: Path = SHARED / "pdfs" / "acl",
         papers: Path = SHARED / "data" / "papers.jsonl.gz", out=sys.stdout) -> dict:
     rows = [json.loads(line) for line in open(pdfs / "index.jsonl", encoding="utf-8")][:limit]
     refs = reference_texts(papers, {r["paper_id"] for r in rows})
-    totals = {name: {"recall": [], "bag_recall": [], "precision": [], "pages": 0, "seconds": 0.0}
+    totals = {name: {"recall": [], "bag_recall": [], "precision": [], "titles": 0, "pages": 0, "seconds": 0.0}
               for name in ("papercli", "raw")}
     for row in rows:
-        ref = words(refs.get(row["paper_id"], ""))
+        ref_text, ref_title = refs.get(row["paper_id"], ("", ""))
+        ref = words(ref_text)
         if not ref:
             continue
         for name, fn in (("papercli", papercli_body), ("raw", raw_body)):
             t = time.perf_counter()
-            text, pages = fn(pdfs / row["file"])
+            text, pages, title = fn(pdfs / row["file"])
             totals[name]["seconds"] += time.perf_counter() - t
             totals[name]["pages"] += pages
+            totals[name]["titles"] += same_title(title, ref_title)
             for key, value in zip(("recall", "bag_recall", "precision"), score(words(text), ref)):
                 totals[name][key].append(value)
     summary = {}
@@ -118,15 +130,16 @@ def run(limit: int | None = None, pdfs: Path = SHARED / "pdfs" / "acl",
             "bag_recall_mean": statistics.fmean(t["bag_recall"]),
             "precision_mean": statistics.fmean(t["precision"]),
             "precision_median": statistics.median(t["precision"]),
-            "pages_per_s": t["pages"] / max(t["seconds"], 1e-9),
+            "pages_per_s": t["pages"] / max(t["seconds"], 1e-9), "titles_matching": t["titles"],
         }
     print("| extractor | papers | pages | in-order recall (mean / median) | bag recall (mean) "
-          "| precision (mean / median) | pages/s |", file=out)
-    print("| --- | --- | --- | --- | --- | --- | --- |", file=out)
+          "| precision (mean / median) | pages/s | titles = reference |", file=out)
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |", file=out)
     for name, s in summary.items():
         print(f"| {name} | {s['papers']} | {s['pages']} | {s['recall_mean']:.3f} / {s['recall_median']:.3f} | "
               f"{s['bag_recall_mean']:.3f} | "
-              f"{s['precision_mean']:.3f} / {s['precision_median']:.3f} | {s['pages_per_s']:.0f} |", file=out)
+              f"{s['precision_mean']:.3f} / {s['precision_median']:.3f} | {s['pages_per_s']:.0f} | "
+              f"{s['titles_matching']} |", file=out)
     return summary
 
 
