@@ -21,7 +21,7 @@ from pathlib import Path
 from papercli.context import EncodedDocument
 from papercli.ingest.document import Document
 
-VERSION = 1  # bump when the Document or the EncodedDocument layout changes
+VERSION = 2  # bump when the Document or the EncodedDocument layout changes
 _CODE = ("ingest/*.py", "features.py", "context.py", "tokenizer.py")  # code whose output is cached
 
 

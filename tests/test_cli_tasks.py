@@ -440,3 +440,15 @@ def test_summary_sentences_are_shown_without_citations():
     assert len(cited) == 1 and cited[0]["text"].startswith("Dilated attention, introduced with LongNet, keeps")
     assert "Liu et al. places" in " ".join(s["text"] for s in r["summary"])  # narrative: the year goes
     assert "(Ding et al." not in cli("summarize", paper, "-n", "1000").stdout
+
+
+def test_summaries_never_quote_a_footnote_or_caption():
+    """Even asked for every sentence, a summary leaves out the sample's footnote and figure caption."""
+    doc = load_document(str(PDF))
+    asides = {p.text for s in doc.sections for p in s.paragraphs if p.kind != "body"}
+    assert any(t.startswith("The code, the trained weights") for t in asides) and any(
+        t.startswith("Figure 1:") for t in asides)
+    r = json.loads(cli("summarize", PDF, "-n", "1000", "-f", "json").stdout)
+    shown = {s["sentence"] for s in r["summary"]}
+    assert len(shown) == sum(1 for _ in doc.body_sentences()) - sum(doc.body_asides())
+    assert not any(s in t for t in asides for s in shown)

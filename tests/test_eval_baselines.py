@@ -125,3 +125,10 @@ def test_feature_lr_learns_position_rule():
 def test_oracle_picks_the_reference_sentence():
     doc = make_doc([[["Bananas taste sweet.", "Graph methods rank sentences well.", "Cats sleep."]]])
     assert bl.oracle_indices(bl.body_texts(doc), "Graph methods rank sentences.", 10) == [1]
+
+
+def test_select_skips_asides():
+    sents = ["Graph methods rank the sentences.", "See the project page for more details.", "Bananas taste sweet when ripe."]
+    for kw in (None, {"graph": 0.9, "project": 0.9}):
+        assert bl.select(sents, [3, 2, 1], words=100, keywords=kw, asides=[False, True, False]) == [0, 2]
+        assert bl.select(sents, [3, 2, 1], words=100, keywords=kw)[:2] == [0, 1]

@@ -54,6 +54,20 @@ def test_body_sentences_match_source(pair):
         assert f in pdf_pars, f
 
 
+def test_captions_and_footnotes_are_marked(pair):
+    """Paragraph.kind says caption / footnote, in the PDF as in its Markdown source, and survives JSON."""
+    name, pdf, md = pair
+    source = (SAMPLES / f"{name}.md").read_text()
+    footnotes = re.findall(r"^\[\^\d+\]: (.+)$", source, re.M)
+    captions = re.findall(r"^> (.+)$", source, re.M)
+    for doc in (pdf, md, type(pdf).from_dict(pdf.to_dict())):
+        kinds = {p.text: p.kind for s in doc.sections for p in s.paragraphs}
+        assert {t for t, k in kinds.items() if k == "footnote"} == set(footnotes)
+        assert {t for t, k in kinds.items() if k == "caption"} == set(captions)
+        assert doc.body_asides() == [kinds[p.text] != "body" for s in doc.sections for p in s.paragraphs
+                                     for _ in p.sentences]
+
+
 def test_furniture_and_ligatures(pair):
     name, pdf, _ = pair
     raw = "".join(page.get_text() for page in pymupdf.open(SAMPLES / f"{name}.pdf"))

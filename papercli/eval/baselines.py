@@ -41,7 +41,8 @@ def unfit_for_summary(sentence: str) -> bool:
 
 
 def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_overlap: float = 0.5,
-           keywords: dict[str, float] | None = None, count: int | None = None) -> list[int]:
+           keywords: dict[str, float] | None = None, count: int | None = None,
+           asides: Sequence[bool] | None = None) -> list[int]:
     """Indices of summary sentences in the order they were picked, until `words` words (or `count` sentences).
 
     Without `keywords`: best score first. With `keywords` (content stem -> probability that it occurs in
@@ -51,11 +52,12 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     A sentence whose content words overlap a chosen one by more than `max_overlap` (Jaccard) is skipped,
     and so is one that would take the summary past MAX_OVERSHOOT x `words` (a run-on "sentence" of a
     scan without punctuation), unless no sentence fits at all, and so is a figure or table caption or
-    a fragment (`unfit_for_summary`).
+    a fragment (`unfit_for_summary`), and a sentence of a caption or footnote paragraph (`asides`,
+    `Document.body_asides()`).
     """
     bags = [set(content_words(s)) for s in sentences]
     sizes = [len(s.split()) for s in sentences]
-    unfit = [unfit_for_summary(s) for s in sentences]
+    unfit = [unfit_for_summary(s) or bool(asides and asides[i]) for i, s in enumerate(sentences)]
     count = len(sentences) if count is None else count
     chosen: list[int] = []
     used = 0

@@ -68,7 +68,7 @@ def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, en
         picks = {}
         for name, fn in systems.items():
             scores, keywords = fn(doc)
-            picks[name] = bl.select(sents, scores, words, keywords=keywords)
+            picks[name] = bl.select(sents, scores, words, keywords=keywords, asides=doc.body_asides())
         for ref_name, ref in refs.items():
             for name, idx in picks.items():
                 add(name, ref_name, rouge(budget_summary(sents, idx, words), ref))

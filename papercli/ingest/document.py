@@ -16,6 +16,7 @@ class Sentence:
 @dataclass
 class Paragraph:
     sentences: list[Sentence]
+    kind: str = "body"  # body | caption (figure/table) | footnote: asides are kept, and marked
 
     @property
     def page(self) -> int:
@@ -71,6 +72,10 @@ class Document:
                 for s in par.sentences:
                     yield i, sec, s
 
+    def body_asides(self) -> list[bool]:
+        """Per body sentence (`body_sentences` order): whether it is in a caption or footnote paragraph."""
+        return [par.kind != "body" for sec in self.sections for par in sec.paragraphs for _ in par.sentences]
+
     def body_text(self) -> str:
         return "\n\n".join(p.text for sec in self.sections for p in sec.paragraphs)
 
@@ -107,7 +112,7 @@ class Document:
     @classmethod
     def from_dict(cls, d: dict) -> "Document":
         def pars(items):
-            return [Paragraph([Sentence(**s) for s in p["sentences"]]) for p in items]
+            return [Paragraph([Sentence(**s) for s in p["sentences"]], p.get("kind", "body")) for p in items]
 
         return cls(
             source=d["source"], title=d.get("title", ""), authors=d.get("authors", ""),

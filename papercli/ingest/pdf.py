@@ -7,8 +7,8 @@ body) -> order blocks by columns -> join lines (a line-end hyphen is dropped whe
 in the paper, or the tail is a suffix, or the head only exists as the start of a longer word; attested
 compounds keep it) -> paragraphs -> sentences, each with its 1-based page.
 
-Choices: figure/table captions and footnotes are kept as separate paragraphs (hyphens repaired like
-body lines), placed at the boundary nearer to where they sit of the sentence they interrupt (the
+Choices: figure/table captions and footnotes are kept as separate paragraphs, marked as such
+(`Paragraph.kind`; hyphens repaired like body lines), placed at the boundary nearer to where they sit of the sentence they interrupt (the
 paragraph is split there; a float is never spliced into a sentence); page furniture and page-1 front
 matter (affiliations, emails) are dropped from the body. A heading-less abstract is the long block(s)
 between title and first heading, with the short blocks set flush with them.
@@ -245,7 +245,7 @@ class _Builder:
         self.doc, self.vocab = doc, vocab
         self.mode = "body"  # body | abstract | references
         self.pieces: list[tuple[str, int]] = []
-        self.pending: list[tuple[int, str, int]] = []  # (offset in open paragraph, text, page) of floats
+        self.pending: list[tuple[int, str, int, str]] = []  # (offset in open paragraph, text, page, kind) of floats
         self.last: tuple[Line, int, float] | None = None  # last body line, its page, its block's right edge
 
     def _glue(self, text: str, nxt: str) -> tuple[str, str]:
@@ -302,8 +302,8 @@ class _Builder:
             self._emit(self.pieces, self.pending)
             self.pieces = []
         else:
-            for _, text, page in self.pending:
-                self._emit([(text, page)])
+            for _, text, page, kind in self.pending:
+                self._emit([(text, page)], kind=kind)
         self.pending = []
 
     def add_float(self, b: Block) -> None:
@@ -312,19 +312,20 @@ class _Builder:
         if b.kind == "footnote":  # its own mark ("1 The code ...") is a pointer, not text
             text = _FOOTNOTE_MARK.sub("", text, count=1)
         if self.pieces:
-            self.pending.append((sum(len(t) for t, _ in self.pieces), text, b.page))
+            self.pending.append((sum(len(t) for t, _ in self.pieces), text, b.page, b.kind))
         else:
-            self._emit([(text, b.page)])
+            self._emit([(text, b.page)], kind=b.kind)
 
-    def _emit(self, pieces: list[tuple[str, int]], floats: list[tuple[int, str, int]] = ()) -> None:
+    def _emit(self, pieces: list[tuple[str, int]], floats: list[tuple[int, str, int, str]] = (),
+              kind: str = "body") -> None:
         text, starts = "", []
         for t, p in pieces:
             starts.append((len(text), p))
             text += t
         if self.mode == "references":
             self.doc.references.append(re.sub(r"\s+", " ", text).strip())
-            for _, t, p in floats:
-                self._emit([(t, p)])
+            for _, t, p, k in floats:
+                self._emit([(t, p)], kind=k)
             return
         sents, offsets, cursor = [], [], 0
         for s in split_sentences(text):
@@ -338,22 +339,22 @@ class _Builder:
         # cut at the boundary of the sentence holding each float's position that is nearer to that
         # position (before or after the sentence): [sentences][float][sentences]...
         k = 0
-        for at, t, p in floats:
+        for at, t, p, float_kind in floats:
             n = sum(1 for o in offsets if o < at)
             if 0 < n and at - offsets[n - 1] < (offsets[n] if n < len(offsets) else len(text)) - at:
                 n -= 1
             n = max(n, k)
             if n > k:
-                self._add_paragraph(Paragraph(sents[k:n]))
+                self._add_paragraph(Paragraph(sents[k:n], kind))
                 k = n
-            self._add_paragraph_text(t, p)
+            self._add_paragraph_text(t, p, float_kind)
         if k < len(sents):
-            self._add_paragraph(Paragraph(sents[k:]))
+            self._add_paragraph(Paragraph(sents[k:], kind))
 
-    def _add_paragraph_text(self, text: str, page: int) -> None:
+    def _add_paragraph_text(self, text: str, page: int, kind: str) -> None:
         sents = [Sentence(s, page) for s in split_sentences(text)]
         if sents:
-            self._add_paragraph(Paragraph(sents))
+            self._add_paragraph(Paragraph(sents, kind))
 
     def _add_paragraph(self, par: Paragraph) -> None:
         if self.mode == "abstract":

@@ -2,7 +2,8 @@
 
 Markdown: `#` headings become sections (the first `# ` heading is the title, an `*italic*` line right
 after it the authors), a heading or a leading paragraph label named "Abstract" fills `Document.abstract`,
-`> ` quotes (captions) and `[^n]: ` footnotes are paragraphs of their own, `[^n]` marks are dropped,
+`> ` quotes (captions) and `[^n]: ` footnotes are paragraphs of their own (`Paragraph.kind` caption /
+footnote), `[^n]` marks are dropped,
 a "References"/"Bibliography" section fills `Document.references` (one entry per line or list item). Plain text: blank-line separated paragraphs;
 short title-like lines ("1 Introduction", "Abstract") are recognised as headings too.
 """
@@ -26,9 +27,9 @@ _FOOTNOTE_DEF = re.compile(r"^\[\^\w+\]:\s*")
 _ABSTRACT_LABEL = re.compile(r"^\**abstract\**\s*[.:\u2014-]\s*", re.I)
 
 
-def _paragraph(text: str) -> Paragraph | None:
+def _paragraph(text: str, kind: str = "body") -> Paragraph | None:
     sents = [Sentence(s, 1) for s in split_sentences(text)]
-    return Paragraph(sents) if sents else None
+    return Paragraph(sents, kind) if sents else None
 
 
 def read_text(text: str, source: str, markdown: bool = False) -> Document:
@@ -38,7 +39,7 @@ def read_text(text: str, source: str, markdown: bool = False) -> Document:
     mode = "body"  # body | abstract | references
     buf: list[str] = []
 
-    def flush() -> None:
+    def flush(kind: str = "body") -> None:
         nonlocal mode
         if not buf:
             return
@@ -50,7 +51,7 @@ def read_text(text: str, source: str, markdown: bool = False) -> Document:
             return
         if mode == "body" and not doc.abstract and not doc.sections and _ABSTRACT_LABEL.match(raw):
             raw, mode = _ABSTRACT_LABEL.sub("", raw), "abstract"
-        par = _paragraph(raw)
+        par = _paragraph(raw, kind)
         if par is None:
             return
         if mode == "abstract":
@@ -68,7 +69,7 @@ def read_text(text: str, source: str, markdown: bool = False) -> Document:
         if markdown and (stripped.startswith("> ") or _FOOTNOTE_DEF.match(stripped)):
             flush()  # a caption or footnote is a paragraph of its own
             buf.append(_FOOTNOTE_DEF.sub("", stripped[2:] if stripped.startswith("> ") else stripped))
-            flush()
+            flush("caption" if stripped.startswith("> ") else "footnote")
             continue
         m = _MD_HEADING.match(stripped) if markdown else None
         plain_heading = not markdown and not buf and len(stripped) <= 60 and _TXT_HEADING.match(stripped)

@@ -21,13 +21,14 @@ DEFAULT_WORDS = 200  # the evaluation budget
 
 
 def choose(texts: list[str], scores: list[float], words: int | None = None, sentences: int | None = None,
-           keywords: dict[str, float] | None = None) -> list[int]:
+           keywords: dict[str, float] | None = None, asides: list[bool] | None = None) -> list[int]:
     """Indices (paper order) of the summary sentences: a word budget, or the N first picked."""
     from papercli.eval.baselines import select
 
     if sentences is not None:
-        return sorted(select(texts, scores, 10**12, keywords=keywords, count=max(sentences, 0)))
-    return sorted(select(texts, scores, DEFAULT_WORDS if words is None else words, keywords=keywords))
+        return sorted(select(texts, scores, 10**12, keywords=keywords, count=max(sentences, 0), asides=asides))
+    return sorted(select(texts, scores, DEFAULT_WORDS if words is None else words, keywords=keywords,
+                         asides=asides))
 
 
 def summarize(engine, paper: Paper, words: int | None = None, sentences: int | None = None) -> dict:
@@ -36,7 +37,7 @@ def summarize(engine, paper: Paper, words: int | None = None, sentences: int | N
     rows = [s for _, _, s in doc.body_sentences()]
     scores, keywords = engine.salience(doc, paper.encoded) if rows else ([], None)
     texts = [without_citations(s.text) for s in rows]
-    chosen = choose(texts, scores, words, sentences, keywords)
+    chosen = choose(texts, scores, words, sentences, keywords, doc.body_asides())
     summary = [{"text": texts[i], "page": rows[i].page, "score": round(float(scores[i]), 6), "sentence": rows[i].text}
                for i in chosen]
     return {
