@@ -46,6 +46,8 @@ def test_without_citations():
     assert w("Feng and Hirst (2014) show it; Joty et al. (2015) too.") == "Feng and Hirst show it; Joty et al. too."
     assert w("We follow (e.g., Grosz et al., 1994; Joty et al., 2015a), and more.") == "We follow, and more."
     assert w("Shown before (Smith 2010, 2012a; Jones & Lee, 2011, inter alia).") == "Shown before."
+    assert w("Parsers (de Marneffe and Manning, 2008; van der Berg et al., 2017) work.") == "Parsers work."
     for kept in ("Results (see Table 2) are good.", "The data (2018) set.", "As in (Mann and Thompson, 1988), trees.",
-                 "In [1, 20] and (in 2014 and 2015 data).", "No citation at all."):
+                 "In [1, 20] and (in 2014 and 2015 data).", "No citation at all.", "Released (in 1999) by LDC.",
+                 "Tweets (data from 2019) here."):
         assert w(kept) == kept

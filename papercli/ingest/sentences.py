@@ -79,10 +79,10 @@ def is_caption(text: str) -> bool:
 
 
 _YEAR = r"(?:19|20)\d\d[a-z]?"
-_NAMES = r"[A-Z][\w'’.\-]*(?:(?:\s+|\s*&\s*|,\s*)(?:[A-Za-z][\w'’.\-]*|et\s+al\.?))*,?\s+"
-_CITE_ITEM = (rf"(?:(?:e\.\s?g\.|i\.\s?e\.|see(?:\s+also)?|cf\.)[,\s]*)?(?:{_NAMES})?{_YEAR}(?:\s*,\s*{_YEAR})*"
+_NAMES = r"(?:(?:van|von|de|der|den|del|della|di|da|du|le|la|dos|das)\s+)*[A-Z][\w'’.\-]*(?:(?:\s+|\s*&\s*|,\s*)(?:[A-Za-z][\w'’.\-]*|et\s+al\.?))*,?\s+"
+_CITE_ITEM = (rf"(?:(?i:e\.\s?g\.|i\.\s?e\.|see(?:\s+also)?|cf\.)[,\s]*)?(?:{_NAMES})?{_YEAR}(?:\s*,\s*{_YEAR})*"
               r"(?:\s*,\s*(?:inter alia|pp?\.\s*\d+(?:\s*[-–]\s*\d+)?))?")
-_CITATION = re.compile(rf"\s*\(\s*{_CITE_ITEM}(?:\s*[;,]\s*{_CITE_ITEM})*\s*\)|\s*\[reference\]", re.I)
+_CITATION = re.compile(rf"\s*\(\s*{_CITE_ITEM}(?:\s*[;,]\s*{_CITE_ITEM})*\s*\)|\s*\[reference\]")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
 _ARGUMENT = re.compile(r"\b(?:in|by|of|from|to|see|than|with|and|as)$", re.I)  # "as in (X, 2010)": X is a noun
 _NARRATIVE = re.compile(r"(?:\bal\.|\b[A-Z][\w'’\-]*)$")  # "Feng and Hirst (2014)", "Joty et al. (2015)"
