@@ -105,3 +105,15 @@ def test_pages(pair):
     for _, _, s in pdf.body_sentences():
         first = re.findall(r"\w{4,}", s.text)[:1]
         assert not first or first[0] in page_words[s.page - 1], (s.page, s.text)
+
+
+def test_markdown_output_reads_back_the_same(pair, tmp_path):
+    """`extract -f md` writes captions as quotes and footnotes as definitions: reading it back keeps
+    every section, paragraph and paragraph kind."""
+    name, pdf, _ = pair
+    path = tmp_path / f"{name}.md"
+    path.write_text(pdf.to_markdown())
+    back = load_document(str(path))
+    assert back.title == pdf.title and back.authors == pdf.authors
+    assert [(s.heading, [(p.kind, p.text) for p in s.paragraphs]) for s in back.sections] == \
+        [(s.heading, [(p.kind, p.text) for p in s.paragraphs]) for s in pdf.sections]

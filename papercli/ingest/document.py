@@ -92,16 +92,20 @@ class Document:
         return "\n\n".join(blocks) + "\n"
 
     def to_markdown(self) -> str:
-        """Markdown: `#` title, `##`+ section headings by level, the references as a list."""
+        """Markdown: `#` title, `##`+ section headings by level, captions as `> ` quotes, footnotes as
+        `[^n]: ` definitions (as the Markdown reader takes them back), the references as a list."""
         blocks = [f"# {self.title}"] if self.title else []
         if self.authors:
             blocks.append(f"*{self.authors}*")
         if self.abstract:
             blocks += ["## Abstract"] + [p.text for p in self.abstract]
+        footnotes = 0
         for sec in self.sections:
             if sec.heading:
                 blocks.append(f"{'#' * min(6, sec.level + 1)} {sec.heading}")
-            blocks += [p.text for p in sec.paragraphs]
+            for p in sec.paragraphs:
+                footnotes += p.kind == "footnote"
+                blocks.append({"caption": f"> {p.text}", "footnote": f"[^{footnotes}]: {p.text}"}.get(p.kind, p.text))
         if self.references:
             blocks += ["## References", "\n".join(f"- {r}" for r in self.references)]
         return "\n\n".join(blocks) + "\n"
