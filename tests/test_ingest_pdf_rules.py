@@ -31,6 +31,14 @@ def test_hyphen_joined_when_the_tail_is_no_word_after_a_short_head():
     assert b._glue("an m-", "estimation step") == ("an m-", "")  # one-letter heads are prefixes ("m-estimation")
 
 
+def test_hyphen_joined_when_neither_part_is_a_word_of_the_paper():
+    """'hierarchi-cal', 'meth-ods': typesetting splits; a compound's parts are words ('rule-based')."""
+    b = _builder("hierarchi", "cal", "meth", "ods", "rule", "rule", "based", "based")
+    assert b._glue("as well as hierarchi-", "cal clustering") == ("as well as hierarchi", "")
+    assert b._glue("meth-", "ods") == ("meth", "")
+    assert b._glue("a rule-", "based tagger") == ("a rule-", "")
+
+
 def test_hyphen_follows_the_paper_when_attested():
     b = _builder("co-occurrence", "co-occurrence", "cooccurrence")
     assert b._glue("co-", "occurrence counts") == ("co-", "")

@@ -254,8 +254,8 @@ class _Builder:
         A line-end hyphen is dropped when the joined word occurs in the paper at least as often as the
         hyphenated form, or, when neither form occurs elsewhere, if the tail is a suffix ("correspond-ing"),
         the head is no word of the paper but begins one ("signifi-cantly" next to "significant"), or the
-        tail is no word of the paper and the head has 2-3 letters ("as-sumptions", "to-gether");
-        otherwise it is kept ("rule-based", "summary-worthy", "m-estimation")."""
+        tail is no word of the paper and the head has 2-3 letters ("as-sumptions", "to-gether") or is no
+        word of the paper either ("hierarchi-cal", "meth-ods"); otherwise it is kept ("rule-based", "summary-worthy", "m-estimation")."""
         if text[-1] not in _HYPHENS:
             return text, " "
         if text.endswith("\u00ad"):
@@ -270,7 +270,7 @@ class _Builder:
         joined, hyphenated = self.vocab[h + t], self.vocab[f"{h}-{t}"]
         if joined and joined >= hyphenated or not joined and not hyphenated and (
                 t in _SUFFIXES or self.vocab[h] < 2 and h in self.prefixes
-                or self.vocab[t] < 2 and 2 <= len(h) <= 3):
+                or self.vocab[t] < 2 and len(h) >= 2 and (len(h) <= 3 or self.vocab[h] < 2)):
             return text[:-1], ""
         return text, ""
 
