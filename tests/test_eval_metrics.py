@@ -1,7 +1,7 @@
 import pytest
 
 from papercli.eval.metrics import (bootstrap_ci, contains_answer, exact_match, f1_score, hit_at_k, mean_ci,
-                                   normalize_answer, rouge, budget_summary)
+                                   normalize_answer, rouge, budget_indices, budget_summary)
 
 
 def test_rouge_hand_computed():
@@ -26,6 +26,7 @@ def test_budget_summary_cuts_the_sentence_picked_last():
     assert budget_summary(sents, [1, 0], 5) == ["a", "d e f g"]  # paper order, the last pick is cut
     assert budget_summary(sents, [0, 1, 3], 3) == ["a b c"]     # picks after the budget is spent are dropped
     assert budget_summary(sents, [2, 3, 0], 10) == ["a b c", "h"]
+    assert budget_indices(sents, [1, 0], 5) == [0, 1] and budget_indices(sents, [0, 1, 3], 3) == [0]
 
 
 def test_normalize_and_exact_match():

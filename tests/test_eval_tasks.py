@@ -60,6 +60,9 @@ def test_summarize_evaluate_with_fake_model():
     diff = systems["model"]["abstract"]["rouge1"]["mean"] - systems["random"]["abstract"]["rouge1"]["mean"]
     assert pair["random"]["rouge1"]["mean"] == pytest.approx(diff)
     assert summarize.evaluate([PAPER], words=12)["paired"] == {}  # no model, no pairs
+    pos = res["oracle_recall_by_position"]  # where the oracle's sentences are, and which system keeps them
+    assert len(pos["oracle_sentences"]) == summarize.PARTS and sum(pos["oracle_sentences"]) > 0
+    assert pos["recall"]["model"] == pos["recall"]["lead"] and all(0 <= r <= 1 for r in pos["recall"]["random"])
 
 
 def test_spread_covers_the_whole_list():

@@ -32,9 +32,7 @@ def rouge(summary: Sequence[str], reference: str | Sequence[str]) -> dict[str, f
     return {k: 100.0 * scores[k].fmeasure for k in ROUGE_KEYS}
 
 
-def budget_summary(sentences: Sequence[str], picked: Sequence[int], words: int) -> list[str]:
-    """The `picked` sentences (in pick order) in paper order, at most `words` words: the sentence
-    picked last is the one cut at the budget, and any picked after the budget is spent are dropped."""
+def _budget(sentences: Sequence[str], picked: Sequence[int], words: int) -> dict[int, str]:
     kept: dict[int, str] = {}
     used = 0
     for i in picked:
@@ -47,7 +45,19 @@ def budget_summary(sentences: Sequence[str], picked: Sequence[int], words: int) 
             break
         kept[i] = sentences[i]
         used += len(toks)
+    return kept
+
+
+def budget_summary(sentences: Sequence[str], picked: Sequence[int], words: int) -> list[str]:
+    """The `picked` sentences (in pick order) in paper order, at most `words` words: the sentence
+    picked last is the one cut at the budget, and any picked after the budget is spent are dropped."""
+    kept = _budget(sentences, picked, words)
     return [kept[i] for i in sorted(kept)]
+
+
+def budget_indices(sentences: Sequence[str], picked: Sequence[int], words: int) -> list[int]:
+    """Indices (paper order) of the sentences `budget_summary` keeps, the one cut at the budget included."""
+    return sorted(_budget(sentences, picked, words))
 
 
 def normalize_answer(text: str) -> str:

@@ -9,10 +9,11 @@ from typing import Callable
 
 from papercli.data import iter_records, record_to_document
 from papercli.eval import baselines as bl
-from papercli.eval.metrics import ROUGE_KEYS, budget_summary, mean_ci, rouge
+from papercli.eval.metrics import ROUGE_KEYS, budget_indices, budget_summary, mean_ci, rouge
 from papercli.ingest.document import Document
 
 REFERENCES = ("abstract", "human", "challenge", "approach", "outcome", "clscisumm_human")
+PARTS = 5  # position in the paper, in fifths of its body sentences, for the oracle-recall table
 METRIC_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeLsum": "R-Lsum"}
 
 
@@ -55,6 +56,8 @@ def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, en
     """ROUGE per system and reference, mean with a 95% bootstrap CI, over `records`."""
     systems = scorers(lr, engine)
     raw: dict[str, dict[str, dict[str, list[float]]]] = {}
+    oracle_by_part = [0] * PARTS
+    found_by_part: dict[str, list[int]] = {name: [0] * PARTS for name in systems}
 
     def add(system: str, ref_name: str, scores: dict[str, float]) -> None:
         cell = raw.setdefault(system, {}).setdefault(ref_name, {k: [] for k in ROUGE_KEYS})
@@ -74,6 +77,12 @@ def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, en
                 add(name, ref_name, rouge(budget_summary(sents, idx, words), ref))
             oracle = bl.oracle_indices(sents, ref, words)
             add("oracle", ref_name, rouge(budget_summary(sents, oracle, words), ref))
+            if ref_name == "abstract":  # where in the paper the oracle's sentences are, and who finds them
+                for i in oracle:
+                    oracle_by_part[PARTS * i // len(sents)] += 1
+                for name, idx in picks.items():
+                    for i in set(budget_indices(sents, idx, words)) & set(oracle):
+                        found_by_part[name][PARTS * i // len(sents)] += 1
         if n % 10 == 0:
             log(f"summarize: {n}/{len(records)} papers")
 
@@ -83,7 +92,11 @@ def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, en
             cell = {"n": len(cols["rouge1"])}
             cell.update({k: mean_ci(vals) for k, vals in cols.items()})
             table.setdefault(system, {})[ref_name] = cell
-    return {"words": words, "papers": len(records), "systems": table, "paired": paired(raw)}
+    by_position = {"oracle_sentences": oracle_by_part,
+                   "recall": {name: [f / max(o, 1) for f, o in zip(found, oracle_by_part)]
+                              for name, found in found_by_part.items()}}
+    return {"words": words, "papers": len(records), "systems": table, "paired": paired(raw),
+            "oracle_recall_by_position": by_position}
 
 
 def paired(raw: dict, system: str = "model", reference: str = "abstract") -> dict:
@@ -125,6 +138,16 @@ def print_table(result: dict) -> None:
         for other, cell in result["paired"].items():
             p.add_row(other, *(f"{cell[k]['mean']:+.2f} [{cell[k]['lo']:+.2f}, {cell[k]['hi']:+.2f}]" for k in ROUGE_KEYS))
         console.print(p)
+    pos = result.get("oracle_recall_by_position")
+    if pos:
+        t = Table(title="share of the oracle's summary sentences (vs the abstract) that each system's summary "
+                        "keeps, by position in the paper")
+        t.add_column("system")
+        for k, n in enumerate(pos["oracle_sentences"]):
+            t.add_column(f"{k * 100 // PARTS}-{(k + 1) * 100 // PARTS}% (n={n})", justify="right")
+        for system, recall in pos["recall"].items():
+            t.add_row(system, *(f"{r:.3f}" for r in recall))
+        console.print(t)
 
 
 def plot(result: dict, path: Path) -> bool:
