@@ -79,11 +79,16 @@ def is_caption(text: str) -> bool:
 
 
 _YEAR = r"(?:19|20)\d\d[a-z]?"
-_NAMES = r"(?:(?:van|von|de|der|den|del|della|di|da|du|le|la|dos|das)\s+)*[A-Z][\w'’.\-]*(?:(?:\s+|\s*&\s*|,\s*)(?:[A-Za-z][\w'’.\-]*|et\s+al\.?))*,?\s+"
-_CITE_ITEM = (rf"(?:(?i:e\.\s?g\.|i\.\s?e\.|see(?:\s+also)?|cf\.)[,\s]*)?(?:{_NAMES})?{_YEAR}(?:\s*,\s*{_YEAR})*"
-              r"(?:\s*,\s*(?:inter alia|pp?\.\s*\d+(?:\s*[-–]\s*\d+)?))?")
-_CITATION = re.compile(rf"\s*\(\s*{_CITE_ITEM}(?:\s*[;,]\s*{_CITE_ITEM})*\s*\)|\s*\[reference\]")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
+_YEARS = rf"{_YEAR}(?:\s*,\s*{_YEAR})*"
+_NAMES = (r"(?:(?:van|von|de|der|den|del|della|di|da|du|le|la|dos|das)\s+)*[A-Z][\w'’.\-]*"
+          r"(?:(?:\s*[&,]\s*|\s+)[A-Za-z][\w'’.\-]*)*")  # words apart by space, "&" or ","
+# One citation ("e.g., Grosz et al., 1994, 1995"); a parenthesis is citations apart by ";". Matched item by
+# item with fullmatch, so no pattern can backtrack across items (linear time on any input).
+_CITE_ITEM = re.compile(rf"(?:(?i:e\.\s?g\.|i\.\s?e\.|see(?:\s+also)?|cf\.)[,\s]*)?(?:{_NAMES},?\s+)?{_YEARS}"
+                        r"(?:\s*,\s*(?:inter alia|pp?\.\s*\d+(?:\s*[-–]\s*\d+)?))?")
+_BARE_YEARS = re.compile(_YEARS)
+_PARENTHESIS = re.compile(r"\(([^()]*)\)|\[reference\]")
+_SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?])")
 _ARGUMENT = re.compile(r"\b(?:in|by|of|from|to|see|than|with|and|as)$", re.I)  # "as in (X, 2010)": X is a noun
 _NARRATIVE = re.compile(r"(?:\bal\.|\b[A-Z][\w'’\-]*)$")  # "Feng and Hirst (2014)", "Joty et al. (2015)"
 
@@ -93,18 +98,21 @@ def without_citations(text: str) -> str:
 
     "(Lai and Tetreault, 2018)", "(e.g., Grosz et al., 1994; Joty et al., 2015)" and the year of a
     narrative citation ("Feng and Hirst (2014) show" -> "Feng and Hirst show") go. Kept: a parenthesis
-    that is not only citations ("(see Table 2)"), a bare year not after a name ("data (2018)"), a
-    citation that is a phrase's object ("as in (Mann and Thompson, 1988)"), and numeric brackets:
-    "[1, 20]" is as often an interval as a citation.
+    that is not only citations apart by ";" ("(see Table 2)", "(Smith 2010, Jones 2011)"), a bare year
+    not after a name ("data (2018)"), a citation that is a phrase's object ("as in (Mann and Thompson,
+    1988)"), and numeric brackets: "[1, 20]" is as often an interval as a citation.
     """
     def drop(m: re.Match) -> str:
-        before = text[:m.start()].rstrip()
-        bare_year = re.fullmatch(rf"\s*\(\s*{_YEAR}(?:\s*,\s*{_YEAR})*\s*\)", m.group(0))
+        inner = m.group(1)
+        if inner is not None and not all(_CITE_ITEM.fullmatch(part.strip()) for part in inner.split(";")):
+            return m.group(0)
+        before = text[max(0, m.start() - 40):m.start()].rstrip()
+        bare_year = inner is not None and _BARE_YEARS.fullmatch(inner.strip())
         if _ARGUMENT.search(before) or (bare_year and not _NARRATIVE.search(before)):
             return m.group(0)
         return ""
 
-    out = _CITATION.sub(drop, text)
+    out = _PARENTHESIS.sub(drop, text)
     if out == text:
         return text
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", out).strip()
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(out.split()))
