@@ -74,7 +74,7 @@ def test_select_skips_fragments_unless_there_is_nothing_else():
     for kw in (None, {"semant": 0.9, "pars": 0.9}):
         assert bl.select(sents, [3, 2, 1], words=100, keywords=kw) == [2]
         assert bl.select(sents[:2], [3, 2], words=100, keywords=kw) == [0]  # fragments only: the best one
-    assert bl.unfit_for_summary("Theorem 5.") and not bl.unfit_for_summary("We take this approach here.")
+    assert bl.select(["Theorem 5.", "We take this approach here."], [2, 1], words=100) == [1]
 
 
 def test_random_is_seeded():
@@ -132,3 +132,6 @@ def test_select_skips_asides():
     for kw in (None, {"graph": 0.9, "project": 0.9}):
         assert bl.select(sents, [3, 2, 1], words=100, keywords=kw, asides=[False, True, False]) == [0, 2]
         assert bl.select(sents, [3, 2, 1], words=100, keywords=kw)[:2] == [0, 1]
+    only_asides = ["Figure 1: Recall by depth of the fact.", "The code is released on the project page."]
+    assert bl.select(only_asides, [1, 2], words=100, asides=[False, True]) == []  # not even as a fallback
+    assert bl.select(["Semantic parsing works.", only_asides[1]], [1, 2], words=100, asides=[False, True]) == [0]

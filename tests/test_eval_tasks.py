@@ -63,6 +63,9 @@ def test_summarize_evaluate_with_fake_model():
     pos = res["oracle_recall_by_position"]  # where the oracle's sentences are, and which system keeps them
     assert len(pos["oracle_sentences"]) == summarize.PARTS and sum(pos["oracle_sentences"]) > 0
     assert pos["recall"]["model"] == pos["recall"]["lead"] and all(0 <= r <= 1 for r in pos["recall"]["random"])
+    assert [summarize.part(i, 10) for i in (0, 1, 2, 5, 9)] == [0, 0, 1, 2, 4]
+    # 12 words of lead are the paper's first two sentences (of 6): in the first fifth only
+    assert pos["recall"]["lead"][1:] == [0.0] * (summarize.PARTS - 1) and pos["oracle_sentences"][0] > 0
 
 
 def test_spread_covers_the_whole_list():

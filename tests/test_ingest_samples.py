@@ -8,6 +8,7 @@ import pymupdf
 import pytest
 
 from papercli.ingest import load_document
+from papercli.ingest.sentences import split_sentences
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 NAMES = sorted(p.stem for p in SAMPLES.glob("*.pdf"))
@@ -64,8 +65,10 @@ def test_captions_and_footnotes_are_marked(pair):
         kinds = {p.text: p.kind for s in doc.sections for p in s.paragraphs}
         assert {t for t, k in kinds.items() if k == "footnote"} == set(footnotes)
         assert {t for t, k in kinds.items() if k == "caption"} == set(captions)
-        assert doc.body_asides() == [kinds[p.text] != "body" for s in doc.sections for p in s.paragraphs
-                                     for _ in p.sentences]
+        asides = [t for t, k in kinds.items() if k != "body"]
+        assert sum(doc.body_asides()) == sum(len(split_sentences(t)) for t in asides) > 0
+        body = [s.text for _, _, s in doc.body_sentences()]
+        assert [body[i] for i, a in enumerate(doc.body_asides()) if a] == [x for t in asides for x in split_sentences(t)]
 
 
 def test_furniture_and_ligatures(pair):
@@ -115,5 +118,6 @@ def test_markdown_output_reads_back_the_same(pair, tmp_path):
     path.write_text(pdf.to_markdown())
     back = load_document(str(path))
     assert back.title == pdf.title and back.authors == pdf.authors
+    assert [(p.kind, p.text) for p in back.abstract] == [(p.kind, p.text) for p in pdf.abstract]
     assert [(s.heading, [(p.kind, p.text) for p in s.paragraphs]) for s in back.sections] == \
         [(s.heading, [(p.kind, p.text) for p in s.paragraphs]) for s in pdf.sections]

@@ -47,9 +47,13 @@ def test_without_citations():
     assert w("We follow (e.g., Grosz et al., 1994; Joty et al., 2015a), and more.") == "We follow, and more."
     assert w("Shown before (Smith 2010, 2012a; Jones & Lee, 2011, inter alia).") == "Shown before."
     assert w("Parsers (de Marneffe and Manning, 2008; van der Berg et al., 2017) work.") == "Parsers work."
+    assert w("Significant at p < .05 (Cohen, 1988).") == "Significant at p < .05."  # only the citation's space goes
+    assert w("Mikolov (2013) and Mikolov et al. (2013b) proposed it.") == "Mikolov and Mikolov et al. proposed it."
     for kept in ("Results (see Table 2) are good.", "The data (2018) set.", "As in (Mann and Thompson, 1988), trees.",
                  "In [1, 20] and (in 2014 and 2015 data).", "No citation at all.", "Released (in 1999) by LDC.",
-                 "Tweets (data from 2019) here."):
+                 "Tweets (data from 2019) here.", "A split (Subtask A of SemEval 2017) as before.",
+                 "GPT-2 (Released in February 2019) is the base.", "In June (2019), a release.", "On WMT (2014) too.",
+                 "The data (2018; 2019) set.", "The version (i.e., 2019) used.", "(Smith et al., 2010) showed it."):
         assert w(kept) == kept
 
 
@@ -63,3 +67,5 @@ def test_without_citations_on_adversarial_input():
                  "(" + " & ".join(["Smith"] * 2000) + ", 201)"):
         assert w(text) == text
     assert w("A " + "(Smith, 2010) " * 500 + "end.") == "A end."
+    long_item = "A (Smith, " + ", ".join(["2010"] * 8000) + " x)"  # one "citation" of 40,000 characters
+    assert w(long_item) == long_item

@@ -35,11 +35,6 @@ MAX_OVERSHOOT = 1.5  # a sentence that would take a summary past this x the budg
 MIN_SENTENCE_WORDS = 5  # shorter "sentences" are run-in headings, fragments, URLs: not picked
 
 
-def unfit_for_summary(sentence: str) -> bool:
-    """A figure or table caption, or a fragment of fewer than MIN_SENTENCE_WORDS words."""
-    return is_caption(sentence) or len(sentence.split()) < MIN_SENTENCE_WORDS
-
-
 def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_overlap: float = 0.5,
            keywords: dict[str, float] | None = None, count: int | None = None,
            asides: Sequence[bool] | None = None) -> list[int]:
@@ -51,13 +46,14 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     KEYWORD_LENGTH_POWER, so a summary covers the likely abstract words instead of repeating them.
     A sentence whose content words overlap a chosen one by more than `max_overlap` (Jaccard) is skipped,
     and so is one that would take the summary past MAX_OVERSHOOT x `words` (a run-on "sentence" of a
-    scan without punctuation), unless no sentence fits at all, and so is a figure or table caption or
-    a fragment (`unfit_for_summary`), and a sentence of a caption or footnote paragraph (`asides`,
-    `Document.body_asides()`).
+    scan without punctuation), unless no sentence fits at all, and so is a fragment (fewer than
+    MIN_SENTENCE_WORDS words), unless there is nothing else. A figure or table caption and a sentence
+    of a caption or footnote paragraph (`asides`, `Document.body_asides()`) are never picked.
     """
     bags = [set(content_words(s)) for s in sentences]
     sizes = [len(s.split()) for s in sentences]
-    unfit = [unfit_for_summary(s) or bool(asides and asides[i]) for i, s in enumerate(sentences)]
+    never = [is_caption(s) or bool(asides and asides[i]) for i, s in enumerate(sentences)]  # not even as a fallback
+    unfit = [never[i] or sizes[i] < MIN_SENTENCE_WORDS for i in range(len(sentences))]
     count = len(sentences) if count is None else count
     chosen: list[int] = []
     used = 0
@@ -73,7 +69,7 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
             if eligible(i):
                 chosen.append(i)
                 used += sizes[i]
-        return chosen or _best_of_any_length(bags, unfit, scores, count)
+        return chosen or _best_of_any_length(bags, unfit, never, scores, count)
     from papercli.keywords import content_stems
 
     z = np.asarray(scores, dtype=float)
@@ -90,13 +86,16 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
             chosen.append(i)
             used += sizes[i]
             covered |= stems[i]
-    return chosen or _best_of_any_length(bags, unfit, scores, count)
+    return chosen or _best_of_any_length(bags, unfit, never, scores, count)
 
 
-def _best_of_any_length(bags: list[set], unfit: list[bool], scores: Sequence[float], count: int) -> list[int]:
+def _best_of_any_length(bags: list[set], unfit: list[bool], never: list[bool], scores: Sequence[float],
+                        count: int) -> list[int]:
     """When no sentence fits the budget: the best-scored one with content words that is not unfit for a
-    summary, else the best-scored one of all (a text of fragments only); empty when count is 0."""
-    candidates = [i for i, b in enumerate(bags) if b and not unfit[i]] or [i for i, b in enumerate(bags) if b]
+    summary, else the best-scored fragment (a text of fragments only), never a caption or an aside;
+    empty when count is 0 or there is nothing else."""
+    candidates = ([i for i, b in enumerate(bags) if b and not unfit[i]]
+                  or [i for i, b in enumerate(bags) if b and not never[i]])
     best = max(candidates, key=lambda i: scores[i], default=None)
     return [best] if best is not None and count > 0 else []
 

@@ -32,6 +32,11 @@ def load_engine(model_dir: str | None):
         return None
 
 
+def part(i: int, n: int) -> int:
+    """Which of PARTS equal parts of a paper's n body sentences sentence i is in (0-based)."""
+    return PARTS * i // n
+
+
 Scorer = Callable[[Document], tuple[list[float], dict[str, float] | None]]
 
 
@@ -78,11 +83,12 @@ def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, en
             oracle = bl.oracle_indices(sents, ref, words)
             add("oracle", ref_name, rouge(budget_summary(sents, oracle, words), ref))
             if ref_name == "abstract":  # where in the paper the oracle's sentences are, and who finds them
-                for i in oracle:
-                    oracle_by_part[PARTS * i // len(sents)] += 1
+                kept = budget_indices(sents, oracle, words)
+                for i in kept:
+                    oracle_by_part[part(i, len(sents))] += 1
                 for name, idx in picks.items():
-                    for i in set(budget_indices(sents, idx, words)) & set(oracle):
-                        found_by_part[name][PARTS * i // len(sents)] += 1
+                    for i in set(budget_indices(sents, idx, words)) & set(kept):
+                        found_by_part[name][part(i, len(sents))] += 1
         if n % 10 == 0:
             log(f"summarize: {n}/{len(records)} papers")
 

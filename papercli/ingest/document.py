@@ -97,15 +97,19 @@ class Document:
         blocks = [f"# {self.title}"] if self.title else []
         if self.authors:
             blocks.append(f"*{self.authors}*")
-        if self.abstract:
-            blocks += ["## Abstract"] + [p.text for p in self.abstract]
         footnotes = 0
+
+        def paragraph(p: Paragraph) -> str:
+            nonlocal footnotes
+            footnotes += p.kind == "footnote"
+            return {"caption": f"> {p.text}", "footnote": f"[^{footnotes}]: {p.text}"}.get(p.kind, p.text)
+
+        if self.abstract:
+            blocks += ["## Abstract"] + [paragraph(p) for p in self.abstract]
         for sec in self.sections:
             if sec.heading:
                 blocks.append(f"{'#' * min(6, sec.level + 1)} {sec.heading}")
-            for p in sec.paragraphs:
-                footnotes += p.kind == "footnote"
-                blocks.append({"caption": f"> {p.text}", "footnote": f"[^{footnotes}]: {p.text}"}.get(p.kind, p.text))
+            blocks += [paragraph(p) for p in sec.paragraphs]
         if self.references:
             blocks += ["## References", "\n".join(f"- {r}" for r in self.references)]
         return "\n\n".join(blocks) + "\n"

@@ -78,19 +78,36 @@ def is_caption(text: str) -> bool:
     return bool(_CAPTION.match(text))
 
 
-_YEAR = r"(?:19|20)\d\d[a-z]?"
-_YEARS = rf"{_YEAR}(?:\s*,\s*{_YEAR})*"
-_NAMES = (r"(?:(?:van|von|de|der|den|del|della|di|da|du|le|la|dos|das)\s+)*[A-Z][\w'’.\-]*"
-          r"(?:(?:\s*[&,]\s*|\s+)[A-Za-z][\w'’.\-]*)*")  # words apart by space, "&" or ","
-# One citation ("e.g., Grosz et al., 1994, 1995"); a parenthesis is citations apart by ";". Matched item by
-# item with fullmatch, so no pattern can backtrack across items (linear time on any input).
-_CITE_ITEM = re.compile(rf"(?:(?i:e\.\s?g\.|i\.\s?e\.|see(?:\s+also)?|cf\.)[,\s]*)?(?:{_NAMES},?\s+)?{_YEARS}"
-                        r"(?:\s*,\s*(?:inter alia|pp?\.\s*\d+(?:\s*[-–]\s*\d+)?))?")
-_BARE_YEARS = re.compile(_YEARS)
+_YEARS_AT_END = re.compile(r"(?:^|,?\s+)((?:19|20)\d\d[a-z]?(?:\s*,\s*(?:19|20)\d\d[a-z]?)*)"
+                           r"(?:\s*,\s*(?:inter alia|pp?\.\s*\d+(?:\s*[-–]\s*\d+)?))?$")
+_CITE_PREFIX = re.compile(r"^(?:e\.\s?g\.|i\.\s?e\.|see(?:\s+also)?|cf\.)[,\s]*", re.I)
+_NAME_SEPARATOR = re.compile(r"\s*[&,]\s*|\s+")
+_NAME_LINKS = {"and", "et", "al", "al.", "van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "le",
+               "la", "dos", "das"}
+_MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"}
 _PARENTHESIS = re.compile(r"\(([^()]*)\)|\[reference\]")
-_SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?])")
 _ARGUMENT = re.compile(r"\b(?:in|by|of|from|to|see|than|with|and|as)$", re.I)  # "as in (X, 2010)": X is a noun
-_NARRATIVE = re.compile(r"(?:\bal\.|\b[A-Z][\w'’\-]*)$")  # "Feng and Hirst (2014)", "Joty et al. (2015)"
+_NARRATIVE = re.compile(r"(?:\bet al\.|\b[A-Z][a-z][\w'’\-]*(?: and [A-Z][a-z][\w'’\-]*)?)$")
+
+
+def _citation_names(item: str) -> str | None:
+    """The author names of one citation ("e.g., Grosz et al., 1994, 1995" -> "Grosz et al."; "" for a bare
+    year), or None when `item` is no citation. Every name word is capitalised or a link ("and", "et al.",
+    "van", ...), so "(Subtask A of SemEval 2017)" is no citation."""
+    item = _CITE_PREFIX.sub("", item.strip())
+    if len(item) > 200:  # no citation is that long (and the search below stays cheap)
+        return None
+    m = _YEARS_AT_END.search(item)
+    if m is None:
+        return None
+    names = item[:m.start()].strip()
+    words = [w for w in _NAME_SEPARATOR.split(names) if w] if names else []
+    if words and not (words[0][0].isupper() or words[0] in _NAME_LINKS):
+        return None
+    if any(not (w[0].isupper() or w in _NAME_LINKS) or w in _MONTHS for w in words):
+        return None
+    return names
 
 
 def without_citations(text: str) -> str:
@@ -98,21 +115,24 @@ def without_citations(text: str) -> str:
 
     "(Lai and Tetreault, 2018)", "(e.g., Grosz et al., 1994; Joty et al., 2015)" and the year of a
     narrative citation ("Feng and Hirst (2014) show" -> "Feng and Hirst show") go. Kept: a parenthesis
-    that is not only citations apart by ";" ("(see Table 2)", "(Smith 2010, Jones 2011)"), a bare year
-    not after a name ("data (2018)"), a citation that is a phrase's object ("as in (Mann and Thompson,
-    1988)"), and numeric brackets: "[1, 20]" is as often an interval as a citation.
+    that is not only citations apart by ";" ("(see Table 2)", "(Subtask A of SemEval 2017)", "(Smith
+    2010, Jones 2011)"), a bare year not after an author's name ("data (2018)", "WMT (2014)", "June
+    (2019)"), a citation that opens the sentence or is a phrase's object ("as in (Mann and Thompson,
+    1988)"), and numeric brackets: "[1, 20]" is as often an interval as a citation. Each parenthesis
+    is checked citation by citation, in time linear in the length of `text`.
     """
     def drop(m: re.Match) -> str:
-        inner = m.group(1)
-        if inner is not None and not all(_CITE_ITEM.fullmatch(part.strip()) for part in inner.split(";")):
-            return m.group(0)
         before = text[max(0, m.start() - 40):m.start()].rstrip()
-        bare_year = inner is not None and _BARE_YEARS.fullmatch(inner.strip())
-        if _ARGUMENT.search(before) or (bare_year and not _NARRATIVE.search(before)):
+        if not before or _ARGUMENT.search(before):
             return m.group(0)
-        return ""
+        if m.group(1) is not None:
+            names = [_citation_names(part) for part in m.group(1).split(";")]
+            if None in names or (not any(names) and (not _NARRATIVE.search(before)
+                                                     or before.rsplit(None, 1)[-1] in _MONTHS)):
+                return m.group(0)
+        return "\x00"
 
     out = _PARENTHESIS.sub(drop, text)
     if out == text:
         return text
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(out.split()))
+    return re.sub(r"\s*\x00", "", out).strip()
