@@ -91,7 +91,8 @@ def _front_page_pdf(path, title_meta, lines):
     doc.save(path)
 
 
-def test_title_skips_column_labels_placeholder_metadata_and_the_authors_line(tmp_path):
+def test_title_and_venue_footer_on_page_one(tmp_path):
+    """The title skips column labels, placeholder metadata and the authors line; the venue footer goes."""
     from papercli.ingest import load_document
 
     footer = (740, 9, False, "Proceedings of the 43rd Annual Meeting of the ACL, pages 26-33, Ann Arbor, June 2005.")
@@ -99,7 +100,9 @@ def test_title_skips_column_labels_placeholder_metadata_and_the_authors_line(tmp
     _front_page_pdf(label, "Proceedings of the...", [
         (60, 18, True, "Squibs and Discussions"), (100, 14, True, "Estimating Grammars from Treebanks"),
         (140, 12, False, "Ann Writer"), (280, 12, True, "Abstract"), footer])
-    assert load_document(str(label)).title == "Estimating Grammars from Treebanks"
+    doc = load_document(str(label))
+    assert doc.title == "Estimating Grammars from Treebanks"
+    assert "Proceedings" not in doc.to_text()  # the venue line at the foot of page 1 is furniture
     authors = tmp_path / "authors.pdf"  # metadata names the title; the authors line is set in the same font
     _front_page_pdf(authors, "A Practical Tagger", [
         (100, 12, True, "A Practical Tagger"), (120, 12, True, "Doug Cutting and Julian Kupiec"),

@@ -29,6 +29,9 @@ from papercli.ingest.sentences import is_caption, split_sentences
 
 _FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _HYPHENS = ("-", "\u2010", "\u00ad")
+# a page-1 footnote that is the venue's line: "Proceedings of ...", "(c) 2008 ...", "Submitted 1/2013; ..."
+_VENUE_FOOTER = re.compile(r"^Proceedings of\b|(?:©|\u20dd|\(c\))\s?(?:19|20)\d\d\b|\bQ\s(?:19|20)\d\d\s+Association|"
+                           r"^Submitted \d{1,2}/\d{4}")
 _PLACEHOLDER_TITLE = re.compile(r"(?:\.\.\.|…)$|^(?:proceedings of|microsoft word|untitled)", re.I)
 _COLUMN_LABEL = re.compile(r"^(?:squibs(?: and discussions)?|book reviews?|(?:research |review |original )?articles?|"
                            r"research (?:papers?|notes?)|short (?:papers?|communications?)|technical notes?|"
@@ -469,6 +472,8 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int]) -> None
     elif len(text) > 3 and (size < body - 0.9 and b.y0 > 0.6 * height or b.y0 > 0.75 * height and (
             b.lines[0].marker or _FOOTNOTE_START.match(text))):
         b.kind = "footnote"
+        if b.page == 1 and _VENUE_FOOTER.search(text):  # "Proceedings of ..., pages 9-16", "(c) 2008 ACL"
+            b.kind = "front"
 
 
 def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_title: str) -> None:
