@@ -53,7 +53,8 @@ def test_without_citations():
                  "In [1, 20] and (in 2014 and 2015 data).", "No citation at all.", "Released (in 1999) by LDC.",
                  "Tweets (data from 2019) here.", "A split (Subtask A of SemEval 2017) as before.",
                  "GPT-2 (Released in February 2019) is the base.", "In June (2019), a release.", "On WMT (2014) too.",
-                 "The data (2018; 2019) set.", "The version (i.e., 2019) used.", "(Smith et al., 2010) showed it."):
+                 "The data (2018; 2019) set.", "The version (i.e., 2019) used.", "(Smith et al., 2010) showed it.",
+                 "Results are in Figure [reference]."):
         assert w(kept) == kept
 
 

@@ -86,7 +86,7 @@ _NAME_LINKS = {"and", "et", "al", "al.", "van", "von", "de", "der", "den", "del"
                "la", "dos", "das"}
 _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"}
-_PARENTHESIS = re.compile(r"\(([^()]*)\)|\[reference\]")
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
 _ARGUMENT = re.compile(r"\b(?:in|by|of|from|to|see|than|with|and|as)$", re.I)  # "as in (X, 2010)": X is a noun
 _NARRATIVE = re.compile(r"(?:\bet al\.|\b[A-Z][a-z][\w'’\-]*(?: and [A-Z][a-z][\w'’\-]*)?)$")
 
@@ -125,11 +125,10 @@ def without_citations(text: str) -> str:
         before = text[max(0, m.start() - 40):m.start()].rstrip()
         if not before or _ARGUMENT.search(before):
             return m.group(0)
-        if m.group(1) is not None:
-            names = [_citation_names(part) for part in m.group(1).split(";")]
-            if None in names or (not any(names) and (not _NARRATIVE.search(before)
-                                                     or before.rsplit(None, 1)[-1] in _MONTHS)):
-                return m.group(0)
+        names = [_citation_names(part) for part in m.group(1).split(";")]
+        if None in names or (not any(names) and (not _NARRATIVE.search(before)
+                                                 or before.rsplit(None, 1)[-1] in _MONTHS)):
+            return m.group(0)
         return "\x00"
 
     out = _PARENTHESIS.sub(drop, text)
