@@ -82,8 +82,8 @@ _YEARS_AT_END = re.compile(r"(?:^|,?\s+)((?:19|20)\d\d[a-z]?(?:\s*,\s*(?:19|20)\
                            r"(?:\s*,\s*(?:inter alia|pp?\.\s*\d+(?:\s*[-–]\s*\d+)?))?$")
 _CITE_PREFIX = re.compile(r"^(?:e\.\s?g\.|i\.\s?e\.|see(?:\s+also)?|cf\.)[,\s]*", re.I)
 _NAME_SEPARATOR = re.compile(r"\s*[&,]\s*|\s+")
-_NAME_LINKS = {"and", "et", "al", "al.", "van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "le",
-               "la", "dos", "das"}
+_PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "le", "la", "dos", "das"}
+_NAME_LINKS = {"and", "et", "al", "al."} | _PARTICLES
 _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"}
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
@@ -103,7 +103,7 @@ def _citation_names(item: str) -> str | None:
         return None
     names = item[:m.start()].strip()
     words = [w for w in _NAME_SEPARATOR.split(names) if w] if names else []
-    if words and not (words[0][0].isupper() or words[0] in _NAME_LINKS):
+    if words and not (words[0][0].isupper() or words[0] in _PARTICLES):  # "de Marneffe", not "and 2010"
         return None
     if any(not (w[0].isupper() or w in _NAME_LINKS) or w in _MONTHS for w in words):
         return None
