@@ -1,0 +1,21 @@
+"""Upper bounds: selection with TRUE abstract keywords, set coverage vs count-aware coverage."""
+import pickle, numpy as np
+from collections import Counter
+from papercli.eval import baselines as bl
+from papercli.eval.metrics import budget_summary, rouge
+from papercli.keywords import content_stems
+data = pickle.load(open("runs/quick/dev.pkl", "rb"))[::2]
+def run(kwfn):
+    r1=[]
+    for d in data:
+        sents=d["sents2"]
+        idx=bl.select(sents, d["model"], 200, keywords=kwfn(d))
+        r1.append(rouge(budget_summary(sents, idx, 200), d["rec"]["abstract"])["rouge1"])
+    return np.mean(r1)
+from papercli.ingest.sentences import without_citations
+for d in data:
+    d["sents2"]=[without_citations(s) for s in d["sents"]]
+    d["abs"]=Counter(content_stems(d["rec"]["abstract"]))
+print("shipped kw", run(lambda d: d["kw"]))
+print("true set kw (1.0)", run(lambda d: {w: 1.0 for w in d["abs"]}))
+print("true set kw (0.5)", run(lambda d: {w: 0.5 for w in d["abs"]}))
