@@ -71,12 +71,12 @@ def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, en
 
     for n, rec in enumerate(records, 1):
         doc = record_to_document(rec)
-        sents = bl.summary_texts(doc)
+        sents, asides = bl.summary_texts(doc), doc.body_asides()
         refs = {"abstract": rec["abstract"], **{k: v for k, v in (rec.get("summaries") or {}).items() if v}}
         picks = {}
         for name, fn in systems.items():
             scores, keywords = fn(doc)
-            picks[name] = bl.select(sents, scores, words, keywords=keywords, asides=doc.body_asides())
+            picks[name] = bl.select(sents, scores, words, keywords=keywords, asides=asides)
         for ref_name, ref in refs.items():
             for name, idx in picks.items():
                 add(name, ref_name, rouge(budget_summary(sents, idx, words), ref))

@@ -8,10 +8,11 @@ in the paper, or the tail is a suffix, or the head only exists as the start of a
 compounds keep it) -> paragraphs -> sentences, each with its 1-based page.
 
 Choices: figure/table captions and footnotes are kept as separate paragraphs, marked as such
-(`Paragraph.kind`; hyphens repaired like body lines), placed at the boundary nearer to where they sit of the sentence they interrupt (the
-paragraph is split there; a float is never spliced into a sentence); page furniture and page-1 front
-matter (affiliations, emails) are dropped from the body. A heading-less abstract is the long block(s)
-between title and first heading, with the short blocks set flush with them.
+(`Paragraph.kind`; hyphens repaired like body lines), placed at the boundary nearer to where they sit
+of the sentence they interrupt (the paragraph is split there; a float is never spliced into a
+sentence); page furniture (the page-1 venue line included) and page-1 front matter (affiliations,
+emails) are dropped from the body. A heading-less abstract is the long block(s) between title and
+first heading, with the short blocks set flush with them.
 """
 
 from __future__ import annotations
@@ -258,7 +259,8 @@ class _Builder:
         hyphenated form, or, when neither form occurs elsewhere, if the tail is a suffix ("correspond-ing"),
         the head is no word of the paper but begins one ("signifi-cantly" next to "significant"), or the
         tail is no word of the paper and the head has 2-3 letters ("as-sumptions", "to-gether") or is no
-        word of the paper either ("hierarchi-cal", "meth-ods"); otherwise it is kept ("rule-based", "summary-worthy", "m-estimation")."""
+        word of the paper either ("hierarchi-cal", "meth-ods"); otherwise it is kept ("rule-based",
+        "summary-worthy", "m-estimation")."""
         if text[-1] not in _HYPHENS:
             return text, " "
         if text.endswith("\u00ad"):
@@ -486,7 +488,7 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
     for b in first:  # a journal's column label above the title ("Squibs and Discussions")
         if _COLUMN_LABEL.match(b.text.strip()):
             b.kind = "front"
-    candidates = [b for b in first if sum(c.isalpha() for c in b.text) >= 4 and not _COLUMN_LABEL.match(b.text.strip())]
+    candidates = [b for b in first if b.kind != "front" and sum(c.isalpha() for c in b.text) >= 4]
     if not candidates:
         return
     for b in first:  # run-in "Abstract—We ..." paragraph

@@ -5,7 +5,7 @@ Result (the JSON schema of the command):
     {"document", "title", "pages", "sections": [heading, ...], "words": words in the summary,
      "summary": [{"text", "page", "score", "sentence"}, ...]}
 "text" is the sentence as the summary shows it, without parenthetical author-year citations
-(`papercli.ingest.sentences.without_citations`); "sentence" is it verbatim as extracted.
+(`papercli.eval.baselines.summary_texts`); "sentence" is it verbatim as extracted.
 Selection is `papercli.eval.baselines.select` on the shown texts, the same rule the evaluation uses
 for every system.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from papercli.ingest.sentences import without_citations
 from papercli.tasks.ask import Paper
 
 DEFAULT_WORDS = 200  # the evaluation budget
@@ -33,10 +32,12 @@ def choose(texts: list[str], scores: list[float], words: int | None = None, sent
 
 def summarize(engine, paper: Paper, words: int | None = None, sentences: int | None = None) -> dict:
     """One forward pass over the paper (must be encoded), then selection."""
+    from papercli.eval.baselines import summary_texts
+
     doc = paper.doc
     rows = [s for _, _, s in doc.body_sentences()]
     scores, keywords = engine.salience(doc, paper.encoded) if rows else ([], None)
-    texts = [without_citations(s.text) for s in rows]
+    texts = summary_texts(doc)
     chosen = choose(texts, scores, words, sentences, keywords, doc.body_asides())
     summary = [{"text": texts[i], "page": rows[i].page, "score": round(float(scores[i]), 6), "sentence": rows[i].text}
                for i in chosen]
