@@ -1,12 +1,15 @@
 """Does a salience-weighted word count help the keyword model? 2-fold cross-fit on dev (optimistic probe)."""
-import pickle, json, numpy as np, math
+import sys, math, numpy as np
+from pathlib import Path
 from collections import Counter, defaultdict
 from papercli.data import record_to_document
 from papercli.eval import baselines as bl
 from papercli.eval.metrics import budget_summary, rouge
 from papercli.keywords import KeywordModel, content_stems
 from papercli.ingest.sentences import without_citations
-data = pickle.load(open("runs/quick/dev.pkl", "rb"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/results: dev_scores
+from dev_scores import load_dev  # noqa: E402
+data = load_dev()
 km = KeywordModel.load("models/papercli-longnet-small/keywords.json")
 def sal_feats(sents, scores, words):
     s = np.asarray(scores, float); p = np.exp(s - s.max()); p /= p.sum()

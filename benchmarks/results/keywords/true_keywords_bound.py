@@ -1,10 +1,13 @@
 """Upper bounds: selection with TRUE abstract keywords, set coverage vs count-aware coverage."""
-import pickle, numpy as np
+import sys, numpy as np
+from pathlib import Path
 from collections import Counter
 from papercli.eval import baselines as bl
 from papercli.eval.metrics import budget_summary, rouge
 from papercli.keywords import content_stems
-data = pickle.load(open("runs/quick/dev.pkl", "rb"))[::2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/results: dev_scores
+from dev_scores import load_dev  # noqa: E402
+data = load_dev()[::2]
 def run(kwfn):
     r1=[]
     for d in data:

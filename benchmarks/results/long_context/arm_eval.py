@@ -1,11 +1,17 @@
-"""Quick dev eval of a model folder under the shipped selection, paired with the cached shipped model."""
-import pickle, sys, numpy as np
+"""Quick dev eval of a model folder under the shipped selection, paired with the cached shipped model.
+
+    python benchmarks/results/long_context/arm_eval.py MODEL_DIR SCORES_OUT.json
+"""
+import json, sys, numpy as np
+from pathlib import Path
 from papercli.data import record_to_document
 from papercli.eval import baselines as bl
 from papercli.eval.metrics import budget_summary, rouge, mean_ci
 from papercli.ingest.sentences import without_citations
 from papercli.tasks.engine import Engine
-data = pickle.load(open("runs/quick/dev.pkl", "rb"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/results: dev_scores
+from dev_scores import load_dev  # noqa: E402
+data = load_dev()
 eng = Engine.load(sys.argv[1], "cpu")
 res = []
 for d in data:
@@ -24,4 +30,4 @@ print("arm - shipped R-2", mean_ci([r["arm"]["rouge2"] - r["model"]["rouge2"] fo
 res.sort(key=lambda x: x[0])
 for q in np.array_split(np.arange(len(res)), 4):
     print("quartile words %d-%d: arm - shipped R-1 %+.2f" % (res[q[0]][0], res[q[-1]][0], np.mean([res[i][1]["arm"]["rouge1"] - res[i][1]["model"]["rouge1"] for i in q])))
-pickle.dump([d["arm"] for d in data], open(sys.argv[1].rstrip("/").replace("/", "_") + ".scores.pkl", "wb"))
+json.dump([d["arm"] for d in data], open(sys.argv[2], "w"))  # the arm's dev salience, for compare_arms.py

@@ -1,8 +1,11 @@
-import pickle, numpy as np
+import sys, numpy as np
+from pathlib import Path
 from papercli.eval import baselines as bl
 from papercli.eval.metrics import budget_summary, rouge
 from papercli.ingest.sentences import without_citations
-data = pickle.load(open("runs/quick/dev.pkl", "rb"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/results: dev_scores
+from dev_scores import load_dev  # noqa: E402
+data = load_dev()
 rows = []
 for d in data:
     sents = [without_citations(s) for s in d["sents"]]

@@ -1,10 +1,20 @@
 """Paired comparison of two arms' cached dev salience under the shipped selection, overall and by length quartile."""
-import pickle, sys, numpy as np
+import json, sys, numpy as np
+from pathlib import Path
 from papercli.eval import baselines as bl
 from papercli.eval.metrics import budget_summary, rouge, mean_ci
 from papercli.ingest.sentences import without_citations
-data = pickle.load(open("runs/quick/dev.pkl", "rb"))
-A = pickle.load(open(sys.argv[1], "rb")); B = pickle.load(open(sys.argv[2], "rb"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/results: dev_scores
+from dev_scores import load_dev  # noqa: E402
+data = load_dev()
+
+
+def scores(arg):
+    """An arm's saved scores (arm_eval.py), or "shipped": the shipped model's cached ones."""
+    return [d["model"] for d in data] if arg == "shipped" else json.load(open(arg))
+
+
+A, B = scores(sys.argv[1]), scores(sys.argv[2])
 rows = []
 for d, a, b in zip(data, A, B):
     sents = [without_citations(t) for t in d["sents"]]
