@@ -108,3 +108,29 @@ def test_title_and_venue_footer_on_page_one(tmp_path):
         (100, 12, True, "A Practical Tagger"), (120, 12, True, "Doug Cutting and Julian Kupiec"),
         (280, 12, True, "Abstract"), footer])
     assert load_document(str(authors)).title == "A Practical Tagger"
+
+
+def test_lettered_authors_line_is_front_matter_not_a_heading(tmp_path):
+    """'H. Ney, F. J. Och' above the abstract, set larger than the body, looks like heading 'H.'."""
+    from papercli.ingest import load_document
+
+    path = tmp_path / "front.pdf"
+    _front_page_pdf(path, "", [
+        (80, 18, True, "Statistical Translation of Spoken Dialogues"), (130, 12, False, "H. Ney, F. J. Och, S. Vogel"),
+        (150, 12, False, "Computer Science Department"), (280, 12, True, "Abstract")])
+    doc = load_document(str(path))
+    assert doc.authors == "H. Ney, F. J. Och, S. Vogel"
+    assert doc.sections == [] or not doc.sections[0].heading.startswith("H.")
+    assert "Ney" not in doc.to_text().split("Abstract", 1)[-1]
+
+
+def test_spacing_accents_before_their_letter_are_composed():
+    """dvips-era PDFs set 'K\u00a8ubler'; NFKC alone would give 'K \u0308ubler'."""
+    import unicodedata
+
+    from papercli.ingest.pdf import _norm
+
+    assert _norm("S. K\u00a8ubler and Daum\u00b4e, Mel\u2019\u02c7cuk, Sarac\u00b8lar, Mart\u00b4\u0131n") == \
+        "S. Kübler and Daumé, Mel’čuk, Saraçlar, Martín"
+    assert _norm("www.ed.ac.uk/\u02dcpkoehn") == "www.ed.ac.uk/~pkoehn"
+    assert _norm("Ure \u02d8s") == unicodedata.normalize("NFKC", "Ure \u02d8s")  # no such character

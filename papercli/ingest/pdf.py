@@ -30,6 +30,9 @@ from papercli.ingest.sentences import is_caption, split_sentences
 
 _FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _HYPHENS = ("-", "\u2010", "\u00ad")
+_SPACING_ACCENTS = {"\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302", "\u02dc": "\u0303",
+                    "\u02c7": "\u030c", "\u02d8": "\u0306", "\u02da": "\u030a", "\u00b8": "\u0327"}
+_ACCENTED = re.compile("([\u00a8\u00b4\u02c6\u02dc\u02c7\u02d8\u02da])([A-Za-z\u0131])|([A-Za-z])(\u00b8)")
 # a page-1 footnote that is the venue's line: "Proceedings of ...", "(c) 2008 ...", "Submitted 1/2013; ..."
 _VENUE_FOOTER = re.compile(r"^Proceedings of\b|(?:©|\u20dd|\(c\))\s?(?:19|20)\d\d\b|\bQ\s(?:19|20)\d\d\s+Association|"
                            r"^Submitted \d{1,2}/\d{4}")
@@ -100,8 +103,20 @@ class Block:
         return all(ln.bold for ln in self.lines)
 
 
+def _compose(m: re.Match) -> str:
+    """"K\u00a8ubler" -> "K\u00fcbler": a spacing accent set before its letter (LaTeX via dvips), or a
+    cedilla after it, as one character; left alone when Unicode has no such character."""
+    accent, letter = (m[1], m[2]) if m[1] in _SPACING_ACCENTS else (m[4], m[3])
+    letter = "i" if letter == "\u0131" else letter  # LaTeX puts the accent on a dotless i
+    composed = unicodedata.normalize("NFC", letter + _SPACING_ACCENTS[accent])
+    return composed if len(composed) == 1 else m[0]
+
+
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace("\u00a0", " ") if not text.isascii() else text
+    if text.isascii():
+        return text
+    text = _ACCENTED.sub(_compose, text).replace("\u02dc", "~")  # "/\u02dcpkoehn" (a URL's tilde)
+    return unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
 
 
 def _is_mark(spans: list[dict], size: float) -> bool:
@@ -518,6 +533,12 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
         title_lines += b.lines
         b.kind = "front"
     doc.title = " ".join(ln.text for ln in title_lines)
+    start = first.index(title_block) + 1
+    abstract_at = next((i for i, b in enumerate(first[start:], start) if b.kind == "heading"
+                        and b.text.lower().startswith("abstract")), start)
+    for b in first[start:abstract_at]:  # an authors line read as a lettered heading ("H. Ney, F. J. Och")
+        if b.kind == "heading":
+            b.kind = "body"
     stop = next((i for i, b in enumerate(first) if b.kind in ("heading", "abstract")), None)
     if stop is None:  # no heading on page 1 (journal style): front matter ends at the first long block
         stop = next((i for i, b in enumerate(first) if b.kind == "body" and b.y0 > title_block.y0
