@@ -452,3 +452,15 @@ def test_summaries_never_quote_a_footnote_or_caption():
     shown = {s["sentence"] for s in r["summary"]}
     assert len(shown) == sum(1 for _ in doc.body_sentences()) - sum(doc.body_asides())
     assert not any(s in t for t in asides for s in shown)
+
+
+def test_ask_render_quotes_the_sentence_once_when_the_answer_is_all_of_it():
+    from papercli.tasks.render import ask_md, ask_text
+
+    src = {"document": "p.pdf", "page": 6, "sentence": "It was trained on 500 000 words."}
+    r = {"question": "How much data?", "found": True, "confidence": 0.9, "source": src, "evidence": [],
+         "answer": src["sentence"]}
+    assert ask_text(r).count(src["sentence"]) == 1 and ask_md(r).count(src["sentence"]) == 1
+    r["answer"] = "500 000 words"
+    assert ask_text(r).count(src["sentence"]) == 1 and "“500 000 words”" in ask_text(r)
+    assert f"> {src['sentence']}" in ask_md(r)

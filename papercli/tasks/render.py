@@ -44,7 +44,8 @@ def ask_text(r: dict, markup: bool = False) -> str:
         src = r["source"]
         lines.append(st("A:", "bold green") + " " + st(f"“{r['answer']}”"))
         lines.append("   " + st(f"— {_page(src['document'], src['page'])}  (confidence {r['confidence']:.2f})", "dim"))
-        lines.append("   " + st(src["sentence"], "italic"))
+        if r["answer"] != src["sentence"]:  # the quoted span's sentence, unless the answer is all of it
+            lines.append("   " + st(src["sentence"], "italic"))
     else:
         lines.append(st(NOT_FOUND, "bold yellow") + " " + st(f"({_why_not(r)})", "dim"))
     if r["evidence"]:
@@ -60,7 +61,9 @@ def ask_md(r: dict) -> str:
     if r["found"]:
         src = r["source"]
         out += [f"**Answer:** “{r['answer']}” — *{_page(src['document'], src['page'])}* "
-                f"(confidence {r['confidence']:.2f})", "", f"> {src['sentence']}", ""]
+                f"(confidence {r['confidence']:.2f})", ""]
+        if r["answer"] != src["sentence"]:
+            out += [f"> {src['sentence']}", ""]
     else:
         out += [f"**{NOT_FOUND}** ({_why_not(r)})", ""]
     if r["evidence"]:
