@@ -77,6 +77,13 @@ def test_select_skips_fragments_unless_there_is_nothing_else():
     assert bl.select(["Theorem 5.", "We take this approach here."], [2, 1], words=100) == [1]
 
 
+def test_select_skips_a_sentence_leading_to_an_equation():
+    sents = ["The success of the approach is based on the equation:", "Graph methods rank the sentences well."]
+    for kw in (None, {"success": 0.9, "equat": 0.9}):
+        assert bl.select(sents, [3, 1], words=100, keywords=kw) == [1]
+        assert bl.select(sents[:1], [3], words=100, keywords=kw) == [0]  # nothing else: still picked
+
+
 def test_random_is_seeded():
     assert bl.random_scores(GRAPH_DOC, 1) == bl.random_scores(GRAPH_DOC, 1)
     assert bl.random_scores(GRAPH_DOC, 1) != bl.random_scores(GRAPH_DOC, 2)

@@ -47,13 +47,15 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     A sentence whose content words overlap a chosen one by more than `max_overlap` (Jaccard) is skipped,
     and so is one that would take the summary past MAX_OVERSHOOT x `words` (a run-on "sentence" of a
     scan without punctuation), unless no sentence fits at all, and so is a fragment (fewer than
-    MIN_SENTENCE_WORDS words), unless there is nothing else. A figure or table caption and a sentence
+    MIN_SENTENCE_WORDS words) or a sentence ending in ":" (it leads to an equation or a list that the
+    summary does not show), unless there is nothing else. A figure or table caption and a sentence
     of a caption or footnote paragraph (`asides`, `Document.body_asides()`) are never picked.
     """
     bags = [set(content_words(s)) for s in sentences]
     sizes = [len(s.split()) for s in sentences]
     never = [is_caption(s) or bool(asides and asides[i]) for i, s in enumerate(sentences)]  # not even as a fallback
-    unfit = [never[i] or sizes[i] < MIN_SENTENCE_WORDS for i in range(len(sentences))]
+    unfit = [never[i] or sizes[i] < MIN_SENTENCE_WORDS or s.rstrip().endswith(":")  # ":" leads to an equation
+             for i, s in enumerate(sentences)]
     count = len(sentences) if count is None else count
     chosen: list[int] = []
     used = 0
