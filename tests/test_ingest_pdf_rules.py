@@ -25,7 +25,7 @@ def test_hyphen_kept_for_compounds():
 
 def test_hyphen_joined_when_the_tail_is_no_word_after_a_short_head():
     """'as-sumptions': neither form elsewhere, the tail is no word of the paper, the head a short word."""
-    b = _builder("as", "as", "as", "sumptions", "to", "to", "gether", "m", "estimation")
+    b = _builder("as", "as", "as", "to", "to")  # line-split pieces are no words of the paper (_paper_vocab)
     assert b._glue("certain as-", "sumptions hold") == ("certain as", "")
     assert b._glue("to-", "gether with") == ("to", "")
     assert b._glue("an m-", "estimation step") == ("an m-", "")  # one-letter heads are prefixes ("m-estimation")
@@ -33,10 +33,23 @@ def test_hyphen_joined_when_the_tail_is_no_word_after_a_short_head():
 
 def test_hyphen_joined_when_neither_part_is_a_word_of_the_paper():
     """'hierarchi-cal', 'meth-ods': typesetting splits; a compound's parts are words ('rule-based')."""
-    b = _builder("hierarchi", "cal", "meth", "ods", "rule", "rule", "based", "based")
+    b = _builder("rule", "rule", "based", "based")
     assert b._glue("as well as hierarchi-", "cal clustering") == ("as well as hierarchi", "")
     assert b._glue("meth-", "ods") == ("meth", "")
     assert b._glue("a rule-", "based tagger") == ("a rule-", "")
+
+
+def test_pieces_of_line_split_words_are_no_words_of_the_paper():
+    """A word split twice ('imple-' / 'menting' on two pages) must not make its pieces look like words."""
+    from papercli.ingest.pdf import _paper_vocab
+
+    block = [_line("we extended it by imple-"), _line("menting a rule-based tagger,"), _line("an imple-"),
+             _line("menting step")]
+    vocab = _paper_vocab([[block]])
+    assert vocab["imple"] == vocab["menting"] == 0
+    assert vocab["rule-based"] == vocab["rule"] == vocab["based"] == vocab["tagger"] == vocab["we"] == 1
+    b = _Builder(Document(source="x"), vocab)
+    assert b._glue("by imple-", "menting a") == ("by imple", "")
 
 
 def test_hyphen_follows_the_paper_when_attested():

@@ -48,6 +48,7 @@ _NAMED = re.compile(
 _REFERENCES = re.compile(r"^(references?|bibliography|literature cited|works cited)$", re.I)
 _ABSTRACT_RUNIN = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
+_LINE_END_SPLIT = re.compile(r"[^\W\d_][-\u2010\u00ad]\s*$")
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _FOOTNOTE_MARK = re.compile(r"^(?:[1-9]\d?|[*\u2020\u2021\u00a7\u00b6])\s*(?=[A-Z])")
 _FOOTNOTE_START = re.compile(r"^([1-9]\d?|[*\u2020\u2021\u00a7\u00b6])[A-Z]")
@@ -289,8 +290,8 @@ class _Builder:
         h, t = head.group(1).lower(), tail.group(0).lower()
         joined, hyphenated = self.vocab[h + t], self.vocab[f"{h}-{t}"]
         if joined and joined >= hyphenated or not joined and not hyphenated and (
-                t in _SUFFIXES or self.vocab[h] < 2 and h in self.prefixes
-                or self.vocab[t] < 2 and len(h) >= 2 and (len(h) <= 3 or self.vocab[h] < 2)):
+                t in _SUFFIXES or not self.vocab[h] and h in self.prefixes
+                or not self.vocab[t] and len(h) >= 2 and (len(h) <= 3 or not self.vocab[h])):
             return text[:-1], ""
         return text, ""
 
@@ -431,16 +432,10 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
         widths.append(page.rect.width)
     _drop_furniture(raw_pages, heights)
 
-    sizes, vocab = Counter(), Counter()
-    for blocks in raw_pages:
-        for b in blocks:
-            for ln in b:
-                sizes[ln.size] += len(ln.text)
-                for w in _WORD.findall(ln.text):
-                    w = w.lower()
-                    vocab[w] += 1
-                    if "-" in w:
-                        vocab.update(w.split("-"))
+    sizes: Counter = Counter()
+    for ln in (ln for blocks in raw_pages for b in blocks for ln in b):
+        sizes[ln.size] += len(ln.text)
+    vocab = _paper_vocab(raw_pages)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     toc = {_toc_key(t): lvl for lvl, t, _ in pdf.get_toc()} if pdf.get_toc() else {}
 
@@ -468,6 +463,30 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
                 _add_body_block(builder, b)
     builder.close()
     return doc
+
+
+def _paper_vocab(pages: list[list[list[Line]]]) -> Counter:
+    """Lower-case word counts of the paper, with the parts of in-line compounds ("rule-based": rule-based,
+    rule, based). The two pieces of a word split by a line-end hyphen ("imple-" / "menting") are not
+    words of the paper: counted, a word split twice made its pieces look like words. A split at a block's
+    end continues in the next block that starts in lower case (past a figure, a column or a page)."""
+    vocab: Counter = Counter()
+    carried = False  # an earlier block ended with a split word
+    for blocks in pages:
+        for b in blocks:
+            split = False  # the previous line ended with a split word
+            for ln in b:
+                words = _WORD.findall(ln.text)
+                if ln.text.lstrip()[:1].islower() and (split or carried and ln is b[0]):
+                    words, carried = words[1:], carried and ln is not b[0]
+                split = bool(_LINE_END_SPLIT.search(ln.text))
+                for w in words[:-1] if split else words:
+                    w = w.lower()
+                    vocab[w] += 1
+                    if "-" in w:
+                        vocab.update(w.split("-"))
+            carried = carried or split
+    return vocab
 
 
 def _toc_key(text: str) -> str:
