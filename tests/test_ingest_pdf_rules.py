@@ -147,3 +147,37 @@ def test_spacing_accents_before_their_letter_are_composed():
         "S. Kübler and Daumé, Mel’čuk, Saraçlar, Martín"
     assert _norm("www.ed.ac.uk/\u02dcpkoehn") == "www.ed.ac.uk/~pkoehn"
     assert _norm("Ure \u02d8s") == unicodedata.normalize("NFKC", "Ure \u02d8s")  # no such character
+
+
+def _runs_pdf(path, rows):
+    """A one-page PDF of lines made of (text, bold) runs, 12 points apart (an empty row: a gap); each run
+    follows the last."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    for n, runs in enumerate(rows):
+        x = 72.0
+        for text, bold in runs:
+            font = "tibo" if bold else "tiro"
+            page.insert_text((x, 100 + 12 * n), text, fontsize=10, fontname=font)
+            x += pymupdf.get_text_length(text, fontname=font, fontsize=10)
+    doc.save(path)
+
+
+def test_run_in_headings(tmp_path):
+    """CL-journal style: a bold subsection title runs into its paragraph; the number may be roman."""
+    from papercli.ingest import load_document
+
+    body = [[("and recall figures for the variants of the system were obtained by comparing them.", False)]] * 3
+    path = tmp_path / "runin.pdf"  # the first run-in heading is set without a gap, inside the block
+    _runs_pdf(path, [[("1 Introduction", True)], [("We study how people read papers in this short text.", False)]]
+              + [[("5.1.2 Evaluation against a Standard. ", True), ("The precision ", False)]] + body + [[]]
+              + [[("4.4.2 ", False), ("Bridging and Named Entities. ", True), ("Definite descriptions", False)]] + body
+              + [[], [("5.1.1 ", False), ("Precision and ", True), ("Recall. Recall is what we measure ", False)]]
+              + body + [[], [("5 Concluding ", True), ("Remarks", False)], [("We close with what we found.", False)]])
+    doc = load_document(str(path))
+    got = {s.heading: s.paragraphs[0].text[:24] for s in doc.sections}
+    assert got == {"1 Introduction": "We study how people read", "5.1.2 Evaluation against a Standard": "The precision and recall",
+                   "4.4.2 Bridging and Named Entities": "Definite descriptions an",
+                   "5.1.1 Precision and Recall": "Recall is what we measur", "5 Concluding Remarks": "We close with what we fo"}

@@ -48,6 +48,7 @@ _NAMED = re.compile(
 _REFERENCES = re.compile(r"^(references?|bibliography|literature cited|works cited)$", re.I)
 _ABSTRACT_RUNIN = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
+_SUBSECTION_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,3}\.?")
 _LINE_END_SPLIT = re.compile(r"[^\W\d_][-\u2010\u00ad]\s*$")
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _FOOTNOTE_MARK = re.compile(r"^(?:[1-9]\d?|[*\u2020\u2021\u00a7\u00b6])\s*(?=[A-Z])")
@@ -143,11 +144,38 @@ def _make_line(segments: list[list[dict]], bbox: list[float]) -> Line:
     size = max(sizes, key=sizes.get)
     is_bold = [bool(s["flags"] & 16) or "Bold" in s["font"] or "bold" in s["font"] for s in spans]
     bold_chars = sum(n for n, bb in zip(lengths, is_bold) if bb)
-    prefix = ""
-    if is_bold[0] and not all(is_bold):
-        prefix = _norm("".join(s["text"] for s in spans[:is_bold.index(False)])).strip()
     marker = len(spans) > 1 and _is_mark(spans[:1], size)
+    end = _bold_lead(spans, is_bold)
+    prefix = _bold_prefix(segments, spans[end] if 0 < end < len(spans) else None)
     return Line(text, *bbox, size, bold_chars >= 0.7 * sum(lengths), prefix, marker)
+
+
+def _bold_lead(spans: list[dict], is_bold: list[bool]) -> int:
+    """Where a line's bold lead-in ends (0: none; len(spans): the whole line). It may start with a
+    subsection number in roman ("4.4.2" + bold title) and hold one plain span between bold ones (a
+    small-caps name: "Results on the" + "Verbmobil" + "Task")."""
+    k = int(len(spans) > 2 and is_bold[1] and bool(_SUBSECTION_NUMBER.fullmatch(spans[0]["text"].strip())))
+    if not is_bold[k]:
+        return 0
+    end = k
+    while end < len(spans) and (is_bold[end] or end + 1 < len(spans) and is_bold[end + 1]):
+        end += 1
+    return end
+
+
+def _bold_prefix(segments: list[list[dict]], plain: dict | None) -> str:
+    """The bold lead-in of a line that goes on in plain text from span `plain` on ("2.1 Model." + "We use
+    ..."), or "". A plain word that closes it belongs to it ("Precision and" + "Recall. Recall is ...");
+    plain text that goes on in lower case continues it in another font: then there is none."""
+    if plain is None:
+        return ""
+    every = [s for seg in segments for s in seg]  # with the spaces between words (their own spans in some PDFs)
+    cut = next(i for i, s in enumerate(every) if s is plain)
+    prefix, rest = (_norm("".join(s["text"] for s in part)).strip() for part in (every[:cut], every[cut:]))
+    if rest[:1].islower():
+        return ""
+    closing = re.match(r"[A-Z][^\W\d_]*\.(?=\s)", rest)
+    return prefix + " " + closing.group(0) if closing and not prefix.endswith((".", ":")) else prefix
 
 
 def _page_lines(page: pymupdf.Page) -> list[list[Line]]:
@@ -231,12 +259,15 @@ def _split_columns(blocks: list[Block], width: float) -> list[Block]:
 
 def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
     """Split a MuPDF block where a heading is stuck to its paragraph (the font size jumps, a bold
-    heading line precedes plain text, or a plain line reads "References" or another section name) and
+    heading line precedes plain text, or a plain line reads "References" or another section name), before
+    a line that opens with a run-in heading ("5.1.2 Evaluation. The precision"; not after it), and
     where a line leaves the block's column (table or figure text merged into a column's paragraph)."""
     parts, cur = [], [lines[0]]
     left, right = lines[0].x0, lines[0].x1
     for prev, ln in zip(lines, lines[1:]):
-        if (abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6) or prev.bold != ln.bold and (
+        if _run_in_heading(prev, stop=True) and not _run_in_heading(ln, stop=True):
+            pass  # "5.1.2 Evaluation. The precision": the heading's paragraph (_add_body_block splits it)
+        elif _run_in_heading(ln, stop=True) or (abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6) or prev.bold != ln.bold and (
                 _is_heading_text(prev.text) and prev.bold) or prev is lines[0] and prev.text[:1].isupper() and (
                 _NAMED.match(prev.text)) or len(cur) > 2 and (
                 ln.x0 < left - 2 * body or ln.x1 > right + 2 * body):
@@ -247,6 +278,21 @@ def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
         left, right = min(left, ln.x0), max(right, ln.x1)
     parts.append(cur)
     return parts
+
+
+def _run_in_heading(ln: Line, stop: bool = False) -> str:
+    """The heading that opens a line in bold and runs into its paragraph's text, or "". It ends with a stop
+    or a colon ("2.1 Model. We use"), or, unless `stop`, is a section name ("Acknowledgments This work").
+    Unless `stop`, a line that is a bold heading and up to 4 more words with no stop is a heading whose last
+    words are in another font ("5 Concluding" + "Remarks")."""
+    head = ln.bold_prefix.rstrip(".: ")
+    if not head or not _is_heading_text(head):
+        return ""
+    if ln.bold_prefix.endswith((".", ":")) or not stop and _NAMED.match(head):
+        return head
+    if stop or len(ln.text.split()) - len(ln.bold_prefix.split()) > 4 or _ends_sentence(ln.text):
+        return ""
+    return ln.text.strip()  # the whole line: "5 Concluding" + "Remarks"
 
 
 def _is_heading_text(text: str) -> bool:
@@ -495,7 +541,7 @@ def _toc_key(text: str) -> str:
 
 def _classify(b: Block, body: float, height: float, toc: dict[str, int]) -> None:
     text, size = b.text, b.size
-    short = len(text) <= 100 and len(b.lines) <= 2
+    short = len(text) <= 100 and len(b.lines) <= 2 and not _run_in_heading(b.lines[0], stop=True)
     if is_caption(text):
         b.kind = "caption"
     elif short and toc and _toc_key(text) in toc and not _ends_sentence(text[-1:]):
@@ -624,10 +670,10 @@ def _add_body_block(builder: _Builder, b: Block) -> None:
     if b.kind == "abstract" and builder.mode != "abstract":
         builder.heading("Abstract", 1, b.page)
     lines = b.lines
-    if lines and lines[0].bold_prefix and _is_heading_text(lines[0].bold_prefix.rstrip(".:")):
-        head = lines[0].bold_prefix.rstrip(".: ")  # run-in heading: "2.1 Model. We use ..."
+    head = _run_in_heading(lines[0]) if lines else ""
+    if head:
         builder.heading(head, _heading_level(head), b.page)
-        rest = lines[0].text[len(lines[0].bold_prefix):].strip()
+        rest = lines[0].text[len(lines[0].bold_prefix):].strip() if head != lines[0].text.strip() else ""
         lines = ([replace(lines[0], text=rest, bold=False, bold_prefix="")] if rest else []) + lines[1:]
     if not lines:
         return
