@@ -68,7 +68,7 @@ class Line:
     y1: float
     size: float
     bold: bool
-    bold_prefix: str  # leading bold spans when the rest of the line is not bold ("2.1 Model." ...)
+    bold_prefix: str  # a bold lead-in when the line goes on in plain text ("2.1 Model." ...; _bold_prefix)
     marker: bool = False  # starts with a superscript/small footnote mark
 
 
@@ -267,7 +267,8 @@ def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
     for prev, ln in zip(lines, lines[1:]):
         if _run_in_heading(prev, stop=True) and not _run_in_heading(ln, stop=True):
             pass  # "5.1.2 Evaluation. The precision": the heading's paragraph (_add_body_block splits it)
-        elif _run_in_heading(ln, stop=True) or (abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6) or prev.bold != ln.bold and (
+        elif _run_in_heading(ln, stop=True) or (
+                abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6) or prev.bold != ln.bold and (
                 _is_heading_text(prev.text) and prev.bold) or prev is lines[0] and prev.text[:1].isupper() and (
                 _NAMED.match(prev.text)) or len(cur) > 2 and (
                 ln.x0 < left - 2 * body or ln.x1 > right + 2 * body):
