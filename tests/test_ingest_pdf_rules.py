@@ -145,7 +145,8 @@ def test_spacing_accents_before_their_letter_are_composed():
 
     assert _norm("S. K\u00a8ubler and Daum\u00b4e, Mel\u2019\u02c7cuk, Sarac\u00b8lar, Mart\u00b4\u0131n") == \
         "S. Kübler and Daumé, Mel’čuk, Saraçlar, Martín"
-    assert _norm("www.ed.ac.uk/\u02dcpkoehn") == "www.ed.ac.uk/~pkoehn"
+    assert _norm("www.ed.ac.uk/\u02dcpkoehn and /\u02dcanoop") == "www.ed.ac.uk/~pkoehn and /~anoop"  # URL tildes
+    assert _norm("Jo\u02dcao and John\u00b4s book") == "João and John's book"
     assert _norm("Ure \u02d8s") == unicodedata.normalize("NFKC", "Ure \u02d8s")  # no such character
 
 
@@ -158,8 +159,9 @@ def _runs_pdf(path, rows):
     page = doc.new_page(width=612, height=792)
     for n, runs in enumerate(rows):
         x = 72.0
-        for text, bold in runs:
+        for text, bold, *gap in runs:  # a gap (points) before a run makes MuPDF start a new line segment
             font = "tibo" if bold else "tiro"
+            x += gap[0] if gap else 0
             page.insert_text((x, 100 + 12 * n), text, fontsize=10, fontname=font)
             x += pymupdf.get_text_length(text, fontname=font, fontsize=10)
     doc.save(path)
@@ -181,3 +183,29 @@ def test_run_in_headings(tmp_path):
     assert got == {"1 Introduction": "We study how people read", "5.1.2 Evaluation against a Standard": "The precision and recall",
                    "4.4.2 Bridging and Named Entities": "Definite descriptions an",
                    "5.1.1 Precision and Recall": "Recall is what we measur", "5 Concluding Remarks": "We close with what we fo"}
+
+
+def test_run_in_heading_over_two_segments_and_numbered_list_items(tmp_path):
+    """A lead-in split over two MuPDF segments keeps its space; "1. Tokenization." list items inside a
+    paragraph stay in it."""
+    from papercli.ingest import load_document
+
+    body = [[("and recall figures for the variants of the system were obtained by comparing them.", False)]]
+    path = tmp_path / "segments.pdf"
+    _runs_pdf(path, [[("3.2 Pipeline", True)], [("The pipeline has three steps that we describe in turn.", False)]]
+              + body + [[("1. Tokenization. ", True), ("We split the text into tokens with a rule set.", False)]]
+              + body + [[], [("2.1 Model", True), ("Selection.", True, 12), (" We use the best model here.", False)]])
+    got = {s.heading: s.paragraphs[0].text for s in load_document(str(path)).sections}
+    assert list(got) == ["3.2 Pipeline", "2.1 Model Selection"]
+    assert "1. Tokenization. We split the text" in got["3.2 Pipeline"]
+    assert got["2.1 Model Selection"] == "We use the best model here."
+
+
+def test_a_split_word_carries_to_the_next_page_at_most():
+    from papercli.ingest.pdf import _paper_vocab
+
+    split = [_line("a closing line with a dash: non-")]
+    vocab = _paper_vocab([[split, [_line("Table 2: English results")]], [[_line("linear models are next.")]]])
+    assert vocab["non"] == vocab["linear"] == 0 and vocab["models"] == 1  # "non-" + "linear", a page later
+    vocab = _paper_vocab([[split], [[_line("Table 2: English results")]], [[_line("where results are good.")]]])
+    assert vocab["where"] == 1  # two pages later: a word of its own

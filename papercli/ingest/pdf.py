@@ -32,7 +32,10 @@ _FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _HYPHENS = ("-", "\u2010", "\u00ad")
 _SPACING_ACCENTS = {"\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302", "\u02dc": "\u0303",
                     "\u02c7": "\u030c", "\u02d8": "\u0306", "\u02da": "\u030a", "\u00b8": "\u0327"}
-_ACCENTED = re.compile("([\u00a8\u00b4\u02c6\u02dc\u02c7\u02d8\u02da])([A-Za-z\u0131])|([A-Za-z])(\u00b8)")
+# a spacing accent before its letter; the tilde and the acute only inside a word ("Jo\u02dcao", "Daum\u00b4e";
+# "/\u02dcanoop" is a URL's tilde), the acute not as an apostrophe ("John\u00b4s"); a cedilla after its letter
+_ACCENTED = re.compile("([\u00a8\u02c6\u02c7\u02d8\u02da]|(?<=[A-Za-z])\u02dc|(?<=[A-Za-z])\u00b4(?!s\\b))"
+                       "([A-Za-z\u0131])|([A-Za-z])(\u00b8)")
 # a page-1 footnote that is the venue's line: "Proceedings of ...", "(c) 2008 ...", "Submitted 1/2013; ..."
 _VENUE_FOOTER = re.compile(r"^Proceedings of\b|(?:©|\u20dd|\(c\))\s?(?:19|20)\d\d\b|\bQ\s(?:19|20)\d\d\s+Association|"
                            r"^Submitted \d{1,2}/\d{4}")
@@ -117,7 +120,7 @@ def _compose(m: re.Match) -> str:
 def _norm(text: str) -> str:
     if text.isascii():
         return text
-    text = _ACCENTED.sub(_compose, text).replace("\u02dc", "~")  # "/\u02dcpkoehn" (a URL's tilde)
+    text = _ACCENTED.sub(_compose, text).replace("\u02dc", "~").replace("\u00b4", "'")  # "/~pkoehn", "John's"
     return unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
 
 
@@ -131,11 +134,7 @@ def _is_mark(spans: list[dict], size: float) -> bool:
 def _make_line(segments: list[list[dict]], bbox: list[float]) -> Line:
     """One visual line from its MuPDF line segments: NFKC text, dominant size, bold share, bold prefix."""
     spans = [s for seg in segments for s in seg if s["text"].strip()]
-    text = ""
-    for seg in segments:
-        piece = "".join(s["text"] for s in seg).strip()
-        text += piece if not text or piece[:1] in ".,;:)]" else " " + piece
-    text = _norm(text)
+    text = _norm(_join_segments(segments))
     lengths = [len(s["text"].strip()) for s in spans]
     sizes: dict[float, int] = {}
     for s, n in zip(spans, lengths):
@@ -147,7 +146,18 @@ def _make_line(segments: list[list[dict]], bbox: list[float]) -> Line:
     marker = len(spans) > 1 and _is_mark(spans[:1], size)
     end = _bold_lead(spans, is_bold)
     prefix = _bold_prefix(segments, spans[end] if 0 < end < len(spans) else None)
-    return Line(text, *bbox, size, bold_chars >= 0.7 * sum(lengths), prefix, marker)
+    bold = bold_chars >= 0.7 * sum(lengths) or end == len(spans)
+    return Line(text, *bbox, size, bold, prefix, marker)
+
+
+def _join_segments(segments: list[list[dict]]) -> str:
+    """The text of a line's segments: spans joined as they are, segments with one space (none before
+    punctuation)."""
+    text = ""
+    for seg in segments:
+        piece = "".join(s["text"] for s in seg).strip()
+        text += piece if not text or piece[:1] in ".,;:)]" else " " + piece
+    return text
 
 
 def _bold_lead(spans: list[dict], is_bold: list[bool]) -> int:
@@ -158,7 +168,8 @@ def _bold_lead(spans: list[dict], is_bold: list[bool]) -> int:
     if not is_bold[k]:
         return 0
     end = k
-    while end < len(spans) and (is_bold[end] or end + 1 < len(spans) and is_bold[end + 1]):
+    while end < len(spans) and (is_bold[end] or end + 1 < len(spans) and is_bold[end + 1]
+                                and len(spans[end]["text"].split()) == 1):
         end += 1
     return end
 
@@ -169,12 +180,13 @@ def _bold_prefix(segments: list[list[dict]], plain: dict | None) -> str:
     plain text that goes on in lower case continues it in another font: then there is none."""
     if plain is None:
         return ""
-    every = [s for seg in segments for s in seg]  # with the spaces between words (their own spans in some PDFs)
-    cut = next(i for i, s in enumerate(every) if s is plain)
-    prefix, rest = (_norm("".join(s["text"] for s in part)).strip() for part in (every[:cut], every[cut:]))
+    at = next(i for i, seg in enumerate(segments) if any(s is plain for s in seg))
+    cut = next(i for i, s in enumerate(segments[at]) if s is plain)
+    before, after = segments[:at] + [segments[at][:cut]], [segments[at][cut:]] + segments[at + 1:]
+    prefix, rest = _norm(_join_segments(before)), _norm(_join_segments(after))
     if rest[:1].islower():
         return ""
-    closing = re.match(r"[A-Z][^\W\d_]*\.(?=\s)", rest)
+    closing = re.match(r"[A-Z][^\W\d_]*\.(?=\s|$)", rest)
     return prefix + " " + closing.group(0) if closing and not prefix.endswith((".", ":")) else prefix
 
 
@@ -260,14 +272,16 @@ def _split_columns(blocks: list[Block], width: float) -> list[Block]:
 def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
     """Split a MuPDF block where a heading is stuck to its paragraph (the font size jumps, a bold
     heading line precedes plain text, or a plain line reads "References" or another section name), before
-    a line that opens with a run-in heading ("5.1.2 Evaluation. The precision"; not after it), and
+    a line that opens with a run-in subsection or section name ("5.1.2 Evaluation. The precision"; not
+    "1. Tokenization. We split", a list item), never right after a run-in heading line, and
     where a line leaves the block's column (table or figure text merged into a column's paragraph)."""
     parts, cur = [], [lines[0]]
     left, right = lines[0].x0, lines[0].x1
     for prev, ln in zip(lines, lines[1:]):
         if _run_in_heading(prev, stop=True) and not _run_in_heading(ln, stop=True):
             pass  # "5.1.2 Evaluation. The precision": the heading's paragraph (_add_body_block splits it)
-        elif _run_in_heading(ln, stop=True) or (
+        elif _run_in_heading(ln, stop=True) and (_NAMED.match(_run_in_heading(ln)) or _SUBSECTION_NUMBER.match(
+                ln.text)) or (
                 abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6) or prev.bold != ln.bold and (
                 _is_heading_text(prev.text) and prev.bold) or prev is lines[0] and prev.text[:1].isupper() and (
                 _NAMED.match(prev.text)) or len(cur) > 2 and (
@@ -516,23 +530,24 @@ def _paper_vocab(pages: list[list[list[Line]]]) -> Counter:
     """Lower-case word counts of the paper, with the parts of in-line compounds ("rule-based": rule-based,
     rule, based). The two pieces of a word split by a line-end hyphen ("imple-" / "menting") are not
     words of the paper: counted, a word split twice made its pieces look like words. A split at a block's
-    end continues in the next block that starts in lower case (past a figure, a column or a page)."""
+    end continues in the next block that starts in lower case, on the same page or the next (past a
+    figure or a column)."""
     vocab: Counter = Counter()
-    carried = False  # an earlier block ended with a split word
-    for blocks in pages:
+    carried = -9  # the page on which an earlier block ended with a split word
+    for page, blocks in enumerate(pages):
         for b in blocks:
             split = False  # the previous line ended with a split word
             for ln in b:
                 words = _WORD.findall(ln.text)
-                if ln.text.lstrip()[:1].islower() and (split or carried and ln is b[0]):
-                    words, carried = words[1:], carried and ln is not b[0]
+                if ln.text.lstrip()[:1].islower() and (split or ln is b[0] and page - carried <= 1):
+                    words, carried = words[1:], carried if ln is not b[0] else -9
                 split = bool(_LINE_END_SPLIT.search(ln.text))
                 for w in words[:-1] if split else words:
                     w = w.lower()
                     vocab[w] += 1
                     if "-" in w:
                         vocab.update(w.split("-"))
-            carried = carried or split
+            carried = page if split else carried
     return vocab
 
 
@@ -666,6 +681,17 @@ def _breaks(prev: Line, ln: Line, right: float, refs: bool) -> bool:
         ln.x0 > prev.x0 + 0.8 * ln.size or prev.x1 < right - 2 * ln.size)
 
 
+def _after(text: str, prefix: str) -> str:
+    """`text` after its first len(prefix without spaces) non-space characters: the line after its bold
+    lead-in, however the two were spaced."""
+    n = len(prefix.replace(" ", ""))
+    i = 0
+    while n and i < len(text):
+        n -= not text[i].isspace()
+        i += 1
+    return text[i:].strip()
+
+
 def _add_body_block(builder: _Builder, b: Block) -> None:
     """Add a body block's lines, starting new paragraphs at indents and short closing lines."""
     if b.kind == "abstract" and builder.mode != "abstract":
@@ -674,7 +700,7 @@ def _add_body_block(builder: _Builder, b: Block) -> None:
     head = _run_in_heading(lines[0]) if lines else ""
     if head:
         builder.heading(head, _heading_level(head), b.page)
-        rest = lines[0].text[len(lines[0].bold_prefix):].strip() if head != lines[0].text.strip() else ""
+        rest = _after(lines[0].text, lines[0].bold_prefix) if head != lines[0].text.strip() else ""
         lines = ([replace(lines[0], text=rest, bold=False, bold_prefix="")] if rest else []) + lines[1:]
     if not lines:
         return
