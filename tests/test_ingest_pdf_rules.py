@@ -209,3 +209,13 @@ def test_a_split_word_carries_to_the_next_page_at_most():
     assert vocab["non"] == vocab["linear"] == 0 and vocab["models"] == 1  # "non-" + "linear", a page later
     vocab = _paper_vocab([[split], [[_line("Table 2: English results")]], [[_line("where results are good.")]]])
     assert vocab["where"] == 1  # two pages later: a word of its own
+
+
+def test_numbered_section_name_in_body_type_is_a_heading(tmp_path):
+    """Old scans set "4 Results" in the body font; a numbered plain title ("4 Data sets") stays text."""
+    from papercli.ingest import load_document
+
+    path = tmp_path / "plain.pdf"
+    para = [("We study how people read papers and report the results of three small experiments here.", False)]
+    _runs_pdf(path, [[("1 Introduction", True)], para, [], [("4 Results", False)], para, [], [("5 Data sets", False)], para])
+    assert [s.heading for s in load_document(str(path)).sections] == ["1 Introduction", "4 Results"]

@@ -278,14 +278,14 @@ def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
     parts, cur = [], [lines[0]]
     left, right = lines[0].x0, lines[0].x1
     for prev, ln in zip(lines, lines[1:]):
-        if _run_in_heading(prev, stop=True) and not _run_in_heading(ln, stop=True):
-            pass  # "5.1.2 Evaluation. The precision": the heading's paragraph (_add_body_block splits it)
-        elif _run_in_heading(ln, stop=True) and (_NAMED.match(_run_in_heading(ln)) or _SUBSECTION_NUMBER.match(
-                ln.text)) or (
-                abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6) or prev.bold != ln.bold and (
-                _is_heading_text(prev.text) and prev.bold) or prev is lines[0] and prev.text[:1].isupper() and (
-                _NAMED.match(prev.text)) or len(cur) > 2 and (
-                ln.x0 < left - 2 * body or ln.x1 > right + 2 * body):
+        run_in = _run_in_heading(ln, stop=True)
+        split = not (_run_in_heading(prev, stop=True) and not run_in) and bool(  # not inside a run-in's paragraph
+            run_in and (_NAMED.match(run_in) or _SUBSECTION_NUMBER.match(ln.text))  # a run-in subsection starts
+            or abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6  # the font size jumps
+            or prev.bold and not ln.bold and _is_heading_text(prev.text)  # a bold heading line, then text
+            or prev is lines[0] and _section_name(prev.text)  # "References", "4 Results" in body type
+            or len(cur) > 2 and (ln.x0 < left - 2 * body or ln.x1 > right + 2 * body))  # a line leaves the column
+        if split:
             parts.append(cur)
             cur = []
             left, right = ln.x0, ln.x1
@@ -308,6 +308,13 @@ def _run_in_heading(ln: Line, stop: bool = False) -> str:
     if stop or len(ln.text.split()) - len(ln.bold_prefix.split()) > 4 or _ends_sentence(ln.text):
         return ""
     return ln.text.strip()  # the whole line: "5 Concluding" + "Remarks"
+
+
+def _section_name(text: str) -> bool:
+    """A capitalised section name, numbered or not ("Results", "4 Results"): a heading in any font."""
+    m = _NUMBERED.match(text)
+    name = m["title"] if m else text
+    return name[:1].isupper() and bool(_NAMED.match(name))
 
 
 def _is_heading_text(text: str) -> bool:
@@ -562,7 +569,7 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int]) -> None
         b.kind = "caption"
     elif short and toc and _toc_key(text) in toc and not _ends_sentence(text[-1:]):
         b.kind, b.level = "heading", toc[_toc_key(text)]
-    elif short and (_NAMED.match(text) and text[0].isupper() and (
+    elif short and (_section_name(text) and (
                     b.bold or size > body + 0.5 or text.isupper() or len(b.lines) == 1 and text[-1] != ".")
                     or _NUMBERED.match(text) and (b.bold or size > body + 0.5)
                     and sum(c.isalpha() for c in text) > 0.6 * len(text.replace(" ", ""))):
