@@ -80,7 +80,8 @@ def sentence_features(doc: Document) -> list[list[float]]:
         in_sec[si] += 1
         stype = section_type(sec.heading)
         n_words = len(s.text.split())
-        cent = sum(math.log1p(doc_tf[w]) for w in set(ws)) / (len(set(ws)) + 1) / math.log1p(n)
+        distinct = dict.fromkeys(ws)  # in text order: a set's order, and so the float sum, changes per process
+        cent = sum(math.log1p(doc_tf[w]) for w in distinct) / (len(distinct) + 1) / math.log1p(n)
         row = [pos, pos * pos, float(pos < 0.1), float(pos > 0.9), pos_sec, float(si not in seen_sec),
                float(j in first_of_par), si / n_sections]
         row += [float(stype == t) for t in SECTION_TYPES]

@@ -241,3 +241,26 @@ def test_unmentioned_terms_match_stems_and_skip_stopwords():
     assert unmentioned_terms("What is the airspeed velocity of an unladen swallow?", texts) == (
         ["airspeed", "unladen", "swallow"], 4)
     assert unmentioned_terms("What is it?", texts) == ([], 0)
+
+
+def test_prepared_training_paper_is_the_same_in_every_process():
+    """Seeded means the same examples in every run: nothing may depend on Python's per-process str hash
+    (hash() seeds, set order in float sums). Two processes with different PYTHONHASHSEED must agree."""
+    import os
+    import subprocess
+    import sys
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "longnet-reading.md"
+    script = f"""
+import json
+from papercli.ingest import load_document
+from papercli.tokenizer import Tokenizer
+from papercli.train.examples import prepare_paper
+doc = load_document({str(sample)!r})
+rec = {{"id": "sample:1", "title": doc.title, "abstract": doc.abstract_text, "summaries": {{}}, "meta": {{}},
+       "sections": [{{"heading": s.heading, "paragraphs": [p.text for p in s.paragraphs]}} for s in doc.sections]}}
+print(json.dumps(prepare_paper(rec, Tokenizer({str(TOKENIZER)!r})).to_dict()))
+"""
+    outs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
+    assert outs[0] and outs[0] == outs[1]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import random
 import re
+import zlib
 from dataclasses import asdict, dataclass, field
 
 from papercli.context import Context, EncodedDocument, build_context
@@ -114,7 +115,7 @@ def prepare_paper(rec: dict, tok: Tokenizer, words: int = 200) -> Paper | None:
     texts = [s.text for _, _, s in doc.body_sentences()]
     if len(texts) < 10:
         return None
-    rng = random.Random(hash(rec["id"]) & 0xFFFF)
+    rng = random.Random(zlib.crc32(rec["id"].encode()))  # not hash(): it changes from process to process
     queries, clozes = [], []
     abstract = split_sentences(rec["abstract"])
     for name, q in ASPECT_QUESTIONS.items():
