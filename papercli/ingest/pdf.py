@@ -32,6 +32,7 @@ _FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _HYPHENS = ("-", "\u2010", "\u00ad")
 _SPACING_ACCENTS = {"\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302", "\u02dc": "\u0303",
                     "\u02c7": "\u030c", "\u02d8": "\u0306", "\u02da": "\u030a", "\u00b8": "\u0327"}
+_ACCENT_CHARS = frozenset(_SPACING_ACCENTS)
 # a spacing accent before its letter; the tilde and the acute only inside a word ("Jo\u02dcao", "Daum\u00b4e";
 # "/\u02dcanoop" is a URL's tilde), the acute not as an apostrophe ("John\u00b4s"); a cedilla after its letter
 _ACCENTED = re.compile("([\u00a8\u02c6\u02c7\u02d8\u02da]|(?<=[A-Za-z])\u02dc|(?<=[A-Za-z])\u00b4(?!s\\b))"
@@ -52,7 +53,6 @@ _REFERENCES = re.compile(r"^(references?|bibliography|literature cited|works cit
 _ABSTRACT_RUNIN = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
 _SUBSECTION_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,3}\.?")
-_LINE_END_SPLIT = re.compile(r"[^\W\d_][-\u2010\u00ad]\s*$")
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _FOOTNOTE_MARK = re.compile(r"^(?:[1-9]\d?|[*\u2020\u2021\u00a7\u00b6])\s*(?=[A-Z])")
 _FOOTNOTE_START = re.compile(r"^([1-9]\d?|[*\u2020\u2021\u00a7\u00b6])[A-Z]")
@@ -120,7 +120,8 @@ def _compose(m: re.Match) -> str:
 def _norm(text: str) -> str:
     if text.isascii():
         return text
-    text = _ACCENTED.sub(_compose, text).replace("\u02dc", "~").replace("\u00b4", "'")  # "/~pkoehn", "John's"
+    if not _ACCENT_CHARS.isdisjoint(text):
+        text = _ACCENTED.sub(_compose, text).replace("\u02dc", "~").replace("\u00b4", "'")  # "/~pkoehn", "John's"
     return unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
 
 
@@ -548,7 +549,8 @@ def _paper_vocab(pages: list[list[list[Line]]]) -> Counter:
                 words = _WORD.findall(ln.text)
                 if ln.text.lstrip()[:1].islower() and (split or ln is b[0] and page - carried <= 1):
                     words, carried = words[1:], carried if ln is not b[0] else -9
-                split = bool(_LINE_END_SPLIT.search(ln.text))
+                end = ln.text.rstrip()[-2:]
+                split = len(end) == 2 and end[1] in _HYPHENS and end[0].isalpha()
                 for w in words[:-1] if split else words:
                     w = w.lower()
                     vocab[w] += 1
