@@ -219,3 +219,19 @@ def test_numbered_section_name_in_body_type_is_a_heading(tmp_path):
     para = [("We study how people read papers and report the results of three small experiments here.", False)]
     _runs_pdf(path, [[("1 Introduction", True)], para, [], [("4 Results", False)], para, [], [("5 Data sets", False)], para])
     assert [s.heading for s in load_document(str(path)).sections] == ["1 Introduction", "4 Results"]
+
+
+def test_reference_entry_read_as_a_lettered_heading_stays_a_reference(tmp_path):
+    """In old scans an entry's first line "B. Srinivas. 1997b. ..." can look like heading "B."; an
+    appendix heading after the references ("A. Proofs") is still a heading."""
+    from papercli.ingest import load_document
+
+    path = tmp_path / "refs.pdf"
+    para = [("We study how people read papers and report the results of three small experiments here.", False)]
+    _runs_pdf(path, [[("1 Introduction", True)], para, [], [("References", True)], [],
+                     [("D. Jurafsky, Chuck Wooters, and Jonathan Segal. 1994.", True)], [],
+                     [("B. Srinivas. 1997b. Performance Evaluation of Supertagging.", True)], [],
+                     [("A. Proofs", True)], para])
+    doc = load_document(str(path))
+    assert [s.heading for s in doc.sections] == ["1 Introduction", "A. Proofs"]
+    assert any("Jurafsky" in r for r in doc.references) and any("Srinivas" in r for r in doc.references)

@@ -49,6 +49,8 @@ _NAMED = re.compile(
     r"^(abstract|introduction|related work|background|conclusions?|discussion|results|methods?|experiments?"
     r"|evaluation|references?|bibliography|acknowledge?ments?|appendix|appendices|limitations|future work"
     r"|summary|conclusions? and future work)\.?$", re.I)
+# after an initial read as a lettered heading ("B. Srinivas. 1997b. ..."): a reference entry's author list
+_REFERENCE_ENTRY = re.compile(r"\b(?:19|20)\d\d|^[^,]{1,30},|^[A-Z]\.\s")
 _REFERENCES = re.compile(r"^(references?|bibliography|literature cited|works cited)$", re.I)
 _ABSTRACT_RUNIN = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
@@ -458,7 +460,9 @@ class _Builder:
         self.close()
         numbered = _NUMBERED.match(text)
         name = (numbered.group("title") if numbered else text).rstrip(".:")
-        if name.lower() == "abstract":
+        if self.mode == "references" and numbered and not numbered["num"][0].isdigit() and _REFERENCE_ENTRY.search(name):
+            self.add_line(text, page)  # "D. Jurafsky, Chuck Wooters, ...", "B. Srinivas. 1997b.": an entry, no heading
+        elif name.lower() == "abstract":
             self.mode = "abstract"
         elif _REFERENCES.match(name):
             self.mode = "references"
