@@ -142,3 +142,23 @@ def test_select_skips_asides():
     only_asides = ["Figure 1: Recall by depth of the fact.", "The code is released on the project page."]
     assert bl.select(only_asides, [1, 2], words=100, asides=[False, True]) == []  # not even as a fallback
     assert bl.select(["Semantic parsing works.", only_asides[1]], [1, 2], words=100, asides=[False, True]) == [0]
+
+
+def test_bm25_and_keyword_selection_are_the_same_in_every_process():
+    """Float sums in set order differ in the last bit between processes (PYTHONHASHSEED): BM25 scores feed
+    the model and keyword gains break near-ties in `select`, so both iterate in text order."""
+    import os
+    import subprocess
+    import sys
+
+    script = """
+from papercli.eval import baselines as bl
+sents = ["Graph methods rank the sentences of a paper by centrality.", "Dilated attention reads the whole paper.",
+         "Sentence salience comes from graph centrality and position.", "We rank papers, sentences and graphs."]
+kw = {w: 0.1 + 0.07 * i for i, w in enumerate(["graph", "method", "rank", "sentenc", "paper", "central", "dilat"])}
+print(bl.BM25(sents).scores("how do graph methods rank paper sentences by centrality").tolist(),
+      bl.select(sents, [0.1, 0.2, 0.3, 0.4], 20, keywords=kw))
+"""
+    outs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(1, 9)}
+    assert len(outs) == 1 and outs.pop()

@@ -231,7 +231,7 @@ def test_reference_entry_read_as_a_lettered_heading_stays_a_reference(tmp_path):
     _runs_pdf(path, [[("1 Introduction", True)], para, [], [("References", True)], [],
                      [("D. Jurafsky, Chuck Wooters, and Jonathan Segal. 1994.", True)], [],
                      [("B. Srinivas. 1997b. Performance Evaluation of Supertagging.", True)], [],
-                     [("A. Proofs", True)], para])
+                     [("A. Proofs", True)], para, [], [("B Hyperparameters, Data and Training", True)], para])
     doc = load_document(str(path))
-    assert [s.heading for s in doc.sections] == ["1 Introduction", "A. Proofs"]
+    assert [s.heading for s in doc.sections] == ["1 Introduction", "A. Proofs", "B Hyperparameters, Data and Training"]
     assert any("Jurafsky" in r for r in doc.references) and any("Srinivas" in r for r in doc.references)

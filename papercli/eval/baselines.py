@@ -76,18 +76,18 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
 
     z = np.asarray(scores, dtype=float)
     z = (z - z.mean()) / (z.std() + 1e-9) if len(z) else z
-    stems = [set(content_stems(s)) for s in sentences]
+    stems = [list(dict.fromkeys(content_stems(s))) for s in sentences]  # ordered: float sums the same in every process
     lengths = [max(len(s.split()), 1) ** KEYWORD_LENGTH_POWER for s in sentences]
     covered: set[str] = set()
     left = set(range(len(sentences)))
     while left and used < words and len(chosen) < count:
-        i = max(left, key=lambda j: ((sum(keywords.get(w, 0.0) for w in stems[j] - covered)
+        i = max(left, key=lambda j: ((sum(keywords.get(w, 0.0) for w in stems[j] if w not in covered)
                                       + KEYWORD_SCORE_WEIGHT * z[j]) / lengths[j], -j))
         left.discard(i)
         if eligible(i):
             chosen.append(i)
             used += sizes[i]
-            covered |= stems[i]
+            covered.update(stems[i])
     return chosen or _best_of_any_length(bags, unfit, never, scores, count)
 
 
@@ -251,7 +251,7 @@ class BM25:
 
     def scores(self, query: str) -> np.ndarray:
         out = np.zeros(self.n)
-        for w in set(self.tokenize(query)):
+        for w in dict.fromkeys(self.tokenize(query)):  # in query order: a set's order (and the float sum) varies per process
             if w not in self.postings:
                 continue
             ids, tfs = self.postings[w]

@@ -49,8 +49,9 @@ _NAMED = re.compile(
     r"^(abstract|introduction|related work|background|conclusions?|discussion|results|methods?|experiments?"
     r"|evaluation|references?|bibliography|acknowledge?ments?|appendix|appendices|limitations|future work"
     r"|summary|conclusions? and future work)\.?$", re.I)
-# after an initial read as a lettered heading ("B. Srinivas. 1997b. ..."): a reference entry's author list
-_REFERENCE_ENTRY = re.compile(r"\b(?:19|20)\d\d|^[^,]{1,30},|^[A-Z]\.\s")
+# a reference entry's first line read as a lettered heading: initials, a surname, then ",", ". ", " and", " &" or " ("
+# ("D. Jurafsky, Chuck", "B. Srinivas. 1997b.", "I. D. Melamed (1995)"; not "A Hyperparameters, Data")
+_REFERENCE_ENTRY = re.compile(r"[A-Z]\.\s+(?:[A-Z]\.\s+)*[A-Z][\w'-]+(?:,|\.\s|\s+(?:and\b|&)|\s*\()")
 _REFERENCES = re.compile(r"^(references?|bibliography|literature cited|works cited)$", re.I)
 _ABSTRACT_RUNIN = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
@@ -460,7 +461,7 @@ class _Builder:
         self.close()
         numbered = _NUMBERED.match(text)
         name = (numbered.group("title") if numbered else text).rstrip(".:")
-        if self.mode == "references" and numbered and not numbered["num"][0].isdigit() and _REFERENCE_ENTRY.search(name):
+        if self.mode == "references" and _REFERENCE_ENTRY.match(text):
             self.add_line(text, page)  # "D. Jurafsky, Chuck Wooters, ...", "B. Srinivas. 1997b.": an entry, no heading
         elif name.lower() == "abstract":
             self.mode = "abstract"
