@@ -281,9 +281,10 @@ def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
     where a line leaves the block's column (table or figure text merged into a column's paragraph)."""
     parts, cur = [], [lines[0]]
     left, right = lines[0].x0, lines[0].x1
+    run_in = _run_in_heading(lines[0], stop=True)
     for prev, ln in zip(lines, lines[1:]):
-        run_in = _run_in_heading(ln, stop=True)
-        split = not (_run_in_heading(prev, stop=True) and not run_in) and bool(  # not inside a run-in's paragraph
+        prev_run_in, run_in = run_in, _run_in_heading(ln, stop=True)
+        split = not (prev_run_in and not run_in) and bool(  # not inside a run-in heading's paragraph
             run_in and (_NAMED.match(run_in) or _SUBSECTION_NUMBER.match(ln.text))  # a run-in subsection starts
             or abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6  # the font size jumps
             or prev.bold and not ln.bold and _is_heading_text(prev.text)  # a bold heading line, then text
