@@ -145,6 +145,15 @@ def test_ask_reads_the_abstract(monkeypatch):
     assert not {s["sentence"] for s in summary} & set(abstract)
 
 
+def test_a_readers_generic_question_is_answered():
+    """"What method do they propose?" asks for a kind of thing the paper names in its own words: it is
+    answered from the paper (it used to be refused: "propose" is not in it, and the evidence is spread)."""
+    for question in ("What method do they propose?", "What dataset do they evaluate on?"):
+        r = json.loads(cli("ask", SAMPLES / "longnet-reading.pdf", question, "-f", "json").stdout)
+        check_ask(r)
+        assert r["found"] is True and r["covered"] is True and r["source"]["page"] >= 1, r
+
+
 def test_ask_refuses_when_the_papers_never_mention_the_question(monkeypatch):
     """Whatever the model's confidence, a question whose words the paper mostly lacks is refused, saying which."""
     monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")

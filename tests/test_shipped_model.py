@@ -18,7 +18,8 @@ def test_model_directory_is_complete_and_small():
         assert (MODEL / name).exists(), name
     assert sum(p.stat().st_size for p in MODEL.iterdir()) < 60 * 2**20
     assert not list(MODEL.glob("*.pt")) and not list(MODEL.glob("*.bin")) and not list(MODEL.glob("*.pkl"))
-    assert 0.0 < json.loads((MODEL / "calibration.json").read_text())["threshold"] < 1.0
+    calibration = json.loads((MODEL / "calibration.json").read_text())
+    assert 0.0 <= calibration["threshold"] < 1.0 and 0.5 <= calibration["min_coverage"] <= 1.0
 
 
 def test_tokenizer_round_trips_scientific_text():

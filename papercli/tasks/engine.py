@@ -1,8 +1,9 @@
 """Inference: load the shipped model once, run one forward pass per context, decode grounded results.
 
-Every result points back to its document and page. Refusal: an answer is given only when the
-probability mass of the top three evidence sentences clears the threshold calibrated on dev data
-(`calibration.json` in the model dir).
+Every result points back to its document and page. Refusal: an answer is given only when the papers
+mention enough of the question's content words (the coverage rule) and the probability mass of the top
+three evidence sentences clears a threshold; both cut points are calibrated on dev data
+(`calibration.json` in the model dir, see papercli/train/calibrate.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from papercli.tokenizer import Tokenizer
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small"  # papercli/models -> ../models
 MAX_ANSWER_TOKENS = 30
 MIN_SPAN_PROB = 0.5  # below this the span head is unsure: quote the whole evidence sentence instead
-MIN_COVERAGE = 0.5  # refuse when the papers mention fewer than half of the question's content words
+DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers must mention (uncalibrated models)
 
 
 @dataclass
@@ -42,7 +43,8 @@ class Answer:
     confidence: float = 0.0
     refused: bool = False
     missing: list[str] = field(default_factory=list)  # question words the papers never mention
-    covered: bool = True                  # the papers mention at least MIN_COVERAGE of the question's words
+    covered: bool = True                  # the papers mention at least Engine.min_coverage of the question's words
+    coverage: float = 1.0                 # share of the question's content words the papers mention
 
 
 def resolve_device(device: str = "auto") -> str:
@@ -65,8 +67,10 @@ def find_model_dir(model_dir: str | Path | None = None) -> Path:
 
 
 class Engine:
-    def __init__(self, model, tok: Tokenizer, device: str, threshold: float):
+    def __init__(self, model, tok: Tokenizer, device: str, threshold: float,
+                 min_coverage: float = DEFAULT_MIN_COVERAGE):
         self.model, self.tok, self.device, self.threshold = model, tok, device, threshold
+        self.min_coverage = min_coverage
         self.timings: dict[str, float] = {}  # seconds of the last call: "forward" (incl. context), "decode"
         self.model_dir: Path | None = None
         self.tokenizer_file: Path | None = None  # hashed into the token-id cache key
@@ -82,11 +86,12 @@ class Engine:
         device = resolve_device(device)
         if device == "cpu":
             torch.set_num_threads(max(torch.get_num_threads(), 1))
-        calib = d / "calibration.json"
-        threshold = json.loads(calib.read_text())["threshold"] if calib.exists() else 0.0
+        calib = json.loads((d / "calibration.json").read_text()) if (d / "calibration.json").exists() else {}
+        threshold = calib.get("threshold", 0.0)
         if os.environ.get("PAPERCLI_REFUSAL_THRESHOLD"):  # test/debug override of the calibrated threshold
             threshold = float(os.environ["PAPERCLI_REFUSAL_THRESHOLD"])
-        engine = cls(load_model(d, device), Tokenizer(d / "tokenizer.model"), device, threshold)
+        engine = cls(load_model(d, device), Tokenizer(d / "tokenizer.model"), device, threshold,
+                     calib.get("min_coverage", DEFAULT_MIN_COVERAGE))
         engine.model_dir, engine.tokenizer_file = d, d / "tokenizer.model"
         if (d / "keywords.json").exists():
             from papercli.keywords import KeywordModel
@@ -126,11 +131,12 @@ class Engine:
         rows = [list(d.body_sentences()) for d in docs]
         texts = [[s.text for _, _, s in r] for r in rows]
         missing, n_words = unmentioned_terms(question, texts, [d.title for d in docs])
-        covered = len(missing) <= (1 - MIN_COVERAGE) * n_words
+        coverage = 1.0 - len(missing) / n_words if n_words else 1.0
+        covered = coverage >= self.min_coverage - 1e-9
         t0 = time.perf_counter()
         ctx = build_context(encoded, self.tok, question, texts)
         if not ctx.sentences:
-            return Answer(question, None, refused=True, missing=missing, covered=covered)
+            return Answer(question, None, refused=True, missing=missing, covered=covered, coverage=coverage)
         out = self._forward(ctx)
         t1 = time.perf_counter()
         self.timings = {"forward": t1 - t0}
@@ -147,7 +153,7 @@ class Engine:
         if confidence < self.threshold or not covered:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
-                          covered=covered)
+                          covered=covered, coverage=coverage)
         k, i, j, span_prob = self._best_span(ctx, out, order[:3], prob)
         if span_prob >= MIN_SPAN_PROB:
             best = evidence(k)
@@ -155,7 +161,7 @@ class Engine:
         else:  # an unsure span says nothing about which sentence answers: quote the top evidence sentence
             best = ranked[0]
             text = best.text
-        answer = Answer(question, text, ranked[:top_k], best, confidence, missing=missing)
+        answer = Answer(question, text, ranked[:top_k], best, confidence, missing=missing, coverage=coverage)
         self.timings["decode"] = time.perf_counter() - t1
         return answer
 

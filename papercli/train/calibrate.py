@@ -1,11 +1,12 @@
-"""Calibrate the refusal threshold on dev papers (never seen in training).
+"""Calibrate `papercli ask`'s refusal rule on dev papers (never seen in training).
 
-Answerable: a synthetic fact planted in a dev paper, asked about, and one of the paper's own abstract
-sentences (its body restates it). Unanswerable: the same kind of fact question about a fact that is NOT
-in the paper, and an abstract sentence of another paper. The threshold on the answer confidence (the
-probability mass of the top three evidence sentences) maximises balanced accuracy of answer-vs-refuse,
-where a question is answered when its confidence clears the threshold and the paper mentions enough of
-its words (engine.MIN_COVERAGE: that rule is fixed, not calibrated).
+Answerable: a synthetic fact planted in a dev paper, asked about; one of the paper's own abstract
+sentences (its body restates it); a reader's generic questions ("What dataset do they evaluate on?", ...)
+of papers whose text names such an entity. Unanswerable: the same kind of fact question about a fact
+that is NOT in the paper, and an abstract sentence of another paper. A question is answered when the
+papers mention at least `min_coverage` of its content words and the answer confidence (the probability
+mass of the top three evidence sentences) clears `threshold`; the pair that maximises balanced accuracy
+of answer-vs-refuse is kept (ties: the lower coverage, then the lower threshold, i.e. answer more).
 """
 
 from __future__ import annotations
@@ -15,8 +16,13 @@ import random
 from pathlib import Path
 
 from papercli.data import iter_records, record_to_document
+from papercli.eval.baselines import body_texts
+from papercli.eval.metrics import contains_answer
 from papercli.eval.needle import make_needle
+from papercli.eval.reader import QUESTIONS
 from papercli.ingest.document import Paragraph, Section, Sentence
+
+COVERAGE_GRID = (0.5, 0.6, 0.67, 0.75, 0.8, 0.9, 1.0)
 
 
 def _plant(doc, fact: str, rng: random.Random):
@@ -27,40 +33,72 @@ def _plant(doc, fact: str, rng: random.Random):
     return type(doc)(doc.source, doc.title, doc.authors, doc.abstract, sections)
 
 
-def calibrate(engine, papers: int = 40, seed: int = 0, data: str | None = None) -> dict:
-    rng = random.Random(seed)
-    recs = list(iter_records(data, split="dev"))
-    rng.shuffle(recs)
-    scores: list[tuple[float, bool]] = []  # (confidence, or -1 when the coverage rule refuses; answerable)
+def calibration_questions(engine, recs: list[dict], papers: int, rng: random.Random
+                          ) -> list[tuple[str, float, float, bool]]:
+    """(set, confidence, coverage, answerable) per calibration question."""
+    rows = []
 
-    def conf(res) -> float:
-        return res.confidence if res.covered else -1.0
+    def ask(kind: str, doc, question: str, answerable: bool) -> None:
+        res = engine.ask(doc, question)
+        rows.append((kind, res.confidence, res.coverage, answerable))
 
     for k, rec in enumerate(recs[:papers]):
         doc = record_to_document(rec)
         fact, question, _ = make_needle(rng)
-        scores.append((conf(engine.ask(_plant(doc, fact, rng), question)), True))
+        ask("needle", _plant(doc, fact, rng), question, True)
         _, absent_q, _ = make_needle(rng)
-        scores.append((conf(engine.ask(doc, absent_q)), False))
+        ask("needle_absent", doc, absent_q, False)
         own = [s.text for p in doc.abstract for s in p.sentences]
         other = [s.text for p in record_to_document(recs[(k + 1) % len(recs)]).abstract for s in p.sentences]
         if own and other:  # a paraphrase search: near-copies of the abstract were removed from the body
-            scores.append((conf(engine.ask(doc, rng.choice(own))), True))
-            scores.append((conf(engine.ask(doc, rng.choice(other))), False))
-    pos = [s for s, a in scores if a]
-    neg = [s for s, a in scores if not a]
+            ask("abstract", doc, rng.choice(own), True)
+            ask("abstract_other", doc, rng.choice(other), False)
+    for rec in recs:  # every dev paper with SciREX entities (22): the reader's questions it can answer
+        rels = rec.get("meta", {}).get("relations") or []
+        if not rels:
+            continue
+        doc = record_to_document(rec).with_abstract_in_body()
+        sents = body_texts(doc)
+        for kind, question in QUESTIONS.items():
+            if any(contains_answer(s, sorted({r[kind] for r in rels if r.get(kind)})) for s in sents):
+                ask("reader", doc, question, True)
+    return rows
 
-    def balanced(t: float) -> float:
-        return (sum(s >= t for s in pos) / len(pos) + sum(s < t for s in neg) / len(neg)) / 2
 
-    candidates = sorted({s for s, _ in scores if s >= 0})
-    best = max(balanced(t) for t in candidates)
-    # among equally good cut points, take the middle of the widest gap: robust to small shifts
-    good = [t for t in candidates if balanced(t) == best]
-    below = [s for s, _ in scores if 0 <= s < good[0]]
-    threshold = (good[0] + max(below)) / 2 if below else good[0]
-    return {"threshold": threshold, "balanced_accuracy": round(best, 4), "questions": len(scores),
-            "answerable": len(pos), "papers": papers, "method": __doc__.strip().splitlines()[0]}
+def choose_rule(rows: list[tuple[str, float, float, bool]]) -> tuple[float, float, float]:
+    """(min_coverage, threshold, balanced accuracy) that best separate answerable from unanswerable rows."""
+    pos = [(c, v) for _, c, v, a in rows if a]
+    neg = [(c, v) for _, c, v, a in rows if not a]
+
+    def balanced(t: float, m: float) -> float:
+        answered = lambda c, v: c >= t and v >= m - 1e-9  # noqa: E731
+        return (sum(answered(c, v) for c, v in pos) / len(pos) + sum(not answered(c, v) for c, v in neg) / len(neg)) / 2
+
+    best = None
+    for m in COVERAGE_GRID:
+        covered = sorted({c for _, c, v, _ in rows if v >= m - 1e-9})
+        for i, t in enumerate([0.0] + covered):
+            score = balanced(t, m)
+            if best is None or score > best[2] + 1e-12:
+                # between equally good cut points take the middle of the gap below: robust to small shifts
+                lower = max((c for c in covered if c < t), default=None)
+                best = (m, (t + lower) / 2 if lower is not None and t > 0 else t, score)
+    return best
+
+
+def calibrate(engine, papers: int = 40, seed: int = 0, data: str | None = None) -> dict:
+    rng = random.Random(seed)
+    recs = list(iter_records(data, split="dev"))
+    rng.shuffle(recs)
+    rows = calibration_questions(engine, recs, papers, rng)
+    min_coverage, threshold, accuracy = choose_rule(rows)
+    answered = {}
+    for kind, c, v, _ in rows:
+        answered.setdefault(kind, []).append(c >= threshold and v >= min_coverage - 1e-9)
+    return {"threshold": threshold, "min_coverage": min_coverage, "balanced_accuracy": round(accuracy, 4),
+            "questions": len(rows), "answerable": sum(a for *_, a in rows), "papers": papers,
+            "answered_by_set": {k: round(sum(v) / len(v), 3) for k, v in answered.items()},
+            "method": __doc__.strip().splitlines()[0]}
 
 
 def write_calibration(engine, model_dir: Path, **kw) -> dict:
