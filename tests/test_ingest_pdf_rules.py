@@ -235,3 +235,27 @@ def test_reference_entry_read_as_a_lettered_heading_stays_a_reference(tmp_path):
     doc = load_document(str(path))
     assert [s.heading for s in doc.sections] == ["1 Introduction", "A. Proofs", "B Hyperparameters, Data and Training"]
     assert any("Jurafsky" in r for r in doc.references) and any("Srinivas" in r for r in doc.references)
+
+
+def test_small_type_is_a_footnote_only_when_small_for_its_page():
+    """Old scans set some pages in a smaller type (W93-0111: 8.6 pt pages in a 9.8 pt paper): a body
+    block low on such a page ("149 elements have frequency ...") is body text, not a footnote."""
+    from papercli.ingest.pdf import _classify
+
+    def block(size, y0=600.0):
+        return Block([Line("149 elements have frequency zero in these vectors.", 0, y0, 200, y0 + 10, size, False, "")], 7)
+
+    b = block(8.6)
+    _classify(b, 9.8, 792.0, {}, page_body=8.6)
+    assert b.kind == "body"
+    b = block(8.6)
+    _classify(b, 9.8, 792.0, {}, page_body=9.8)  # the same block on a page set in the paper's body type
+    assert b.kind == "footnote"
+    b = block(7.6)
+    _classify(b, 9.8, 792.0, {}, page_body=8.6)  # smaller than its page's type too
+    assert b.kind == "footnote"
+    from papercli.ingest.pdf import _prose
+
+    assert _prose("These sparse vectors will therefore have little or no overlap with vectors")
+    assert not _prose("model (POS tag set and morph. features) LAS UAS LS")  # a table row sets no page type
+    assert not _prose("Size 100,269 78,332 Singletons 40,199 31,319 total 464 anaphoric 154")

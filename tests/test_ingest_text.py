@@ -66,3 +66,17 @@ def test_load_document_errors(tmp_path):
             assert str(e).startswith(str(path)) and reason in str(e) and "\n" not in str(e)
         else:
             raise AssertionError("expected IngestError")
+
+
+def test_markdown_escapes_body_text_that_looks_like_markup():
+    """Table text read as a paragraph ("# labeled data 100 ...") stays body text in the Markdown output."""
+    from papercli.ingest.document import Document, Paragraph, Section, Sentence
+
+    texts = ["# labeled data SVM 100 69.1%.", "> 5 and < 3 hold."]
+    doc = Document(source="t", title="T", sections=[Section("1 Results", 1, 1, [Paragraph([Sentence(t, 1)]) for t in texts])])
+    md = doc.to_markdown()
+    assert "\n\\# labeled data" in md and "\n# labeled" not in md
+    back = read_text(md, "t.md", markdown=True)
+    assert [s.heading for s in back.sections] == ["1 Results"]
+    assert [p.text for p in back.sections[0].paragraphs] == texts
+    assert all(p.kind == "body" for p in back.sections[0].paragraphs)

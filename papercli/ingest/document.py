@@ -102,7 +102,8 @@ class Document:
         def paragraph(p: Paragraph) -> str:
             nonlocal footnotes
             footnotes += p.kind == "footnote"
-            return {"caption": f"> {p.text}", "footnote": f"[^{footnotes}]: {p.text}"}.get(p.kind, p.text)
+            text = "\\" + p.text if p.text.startswith(("#", ">")) else p.text  # body text, not markup
+            return {"caption": f"> {p.text}", "footnote": f"[^{footnotes}]: {p.text}"}.get(p.kind, text)
 
         if self.abstract:
             blocks += ["## Abstract"] + [paragraph(p) for p in self.abstract]

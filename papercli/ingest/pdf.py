@@ -516,11 +516,16 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
 
     pages = []
     for pno, blocks in enumerate(raw_pages):
+        # old scans set some pages in a smaller type: a footnote is small for its page's prose, not for the paper
+        page_sizes: Counter = Counter()
+        for ln in (ln for b in blocks for ln in b if _prose(ln.text)):
+            page_sizes[ln.size] += len(ln.text)
+        small = min(body, page_sizes.most_common(1)[0][0]) if page_sizes else body
         out = []
         for lines in blocks:
             for part in _split_block(lines, body):
                 b = Block(part, pno + 1)
-                _classify(b, body, heights[pno], toc)
+                _classify(b, body, heights[pno], toc, small)
                 out.append(b)
         pages.append(_split_columns(out, widths[pno]))
     _front_matter(doc, pages, body, pdf.metadata.get("title") or "")
@@ -566,11 +571,19 @@ def _paper_vocab(pages: list[list[list[Line]]]) -> Counter:
     return vocab
 
 
+def _prose(text: str) -> bool:
+    """A line of running text, not a table row: 8+ words, nearly all of them lower-case words."""
+    words = text.split()
+    return len(words) >= 8 and sum(w.strip(".,;:()").isalpha() and w[:1].islower() for w in words) >= 0.75 * len(words)
+
+
 def _toc_key(text: str) -> str:
     return re.sub(r"[^a-z]", "", _norm(text).lower())
 
 
-def _classify(b: Block, body: float, height: float, toc: dict[str, int]) -> None:
+def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_body: float | None = None) -> None:
+    """Heading, caption, footnote (smaller than the page's body type, or a marked block low on the page)
+    or body; `page_body`: the page's body size when smaller than the paper's."""
     text, size = b.text, b.size
     short = len(text) <= 100 and len(b.lines) <= 2 and not _run_in_heading(b.lines[0], stop=True)
     if is_caption(text):
@@ -582,7 +595,7 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int]) -> None
                     or _NUMBERED.match(text) and (b.bold or size > body + 0.5)
                     and sum(c.isalpha() for c in text) > 0.6 * len(text.replace(" ", ""))):
         b.kind, b.level = "heading", _heading_level(text)
-    elif len(text) > 3 and (size < body - 0.9 and b.y0 > 0.6 * height or b.y0 > 0.75 * height and (
+    elif len(text) > 3 and (size < min(body, page_body or body) - 0.9 and b.y0 > 0.6 * height or b.y0 > 0.75 * height and (
             b.lines[0].marker or _FOOTNOTE_START.match(text))):
         b.kind = "footnote"
         if b.page == 1 and _VENUE_FOOTER.search(text):  # "Proceedings of ..., pages 9-16", "(c) 2008 ACL"

@@ -66,6 +66,9 @@ def read_text(text: str, source: str, markdown: bool = False) -> Document:
         if markdown and doc.title and not doc.authors and not doc.sections and _AUTHORS.match(stripped):
             doc.authors = stripped.strip("*_ ")
             continue
+        if markdown and stripped[:2] in ("\\#", "\\>"):  # an escaped markup character opens body text
+            buf.append(stripped[1:])
+            continue
         if markdown and (stripped.startswith("> ") or _FOOTNOTE_DEF.match(stripped)):
             flush()  # a caption or footnote is a paragraph of its own
             buf.append(_FOOTNOTE_DEF.sub("", stripped[2:] if stripped.startswith("> ") else stripped))
