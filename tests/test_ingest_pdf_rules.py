@@ -259,3 +259,26 @@ def test_small_type_is_a_footnote_only_when_small_for_its_page():
     assert _prose("These sparse vectors will therefore have little or no overlap with vectors")
     assert not _prose("model (POS tag set and morph. features) LAS UAS LS")  # a table row sets no page type
     assert not _prose("Size 100,269 78,332 Singletons 40,199 31,319 total 464 anaphoric 154")
+
+
+def test_numbered_headings_in_body_type():
+    """Old scans set headings in the body font ("3.1 A simple system"): a line of its own with an arabic
+    number and a title of words is a heading when its number follows the headings before it."""
+    from papercli.ingest.pdf import _drop_unordered_headings, _classify, _number_follows, _plain_numbered_heading
+
+    for text in ("3.1 A simple system", "2 The MUC Competition", "5 Performance", "3.2.1 Character-as-word (CAW)"):
+        assert _plain_numbered_heading(text), text
+    for text in ("2 We then tag the words", "V NP V NPAVP", "5. VBD INTR. CADS", "3 Results in 1999", "4 a b"):
+        assert not _plain_numbered_heading(text), text
+    assert _number_follows((2, 3), (2, 2)) and _number_follows((3,), (2, 2)) and _number_follows((2, 2, 1), (2, 2))
+    assert not _number_follows((2,), (5, 1)) and not _number_follows((5,), (2, 2)) and _number_follows((1,), None)
+
+    def block(text, y0):
+        b = Block([Line(text, 0, y0, 200, y0 + 10, 10.0, False, "")], 1)
+        _classify(b, 10.0, 792.0, {})
+        return b
+
+    page = [block("2 The MUC Competition", 100), block("3 Finding Named Entities", 200),
+            block("2 Bridging", 300), block("3.1 A simple system", 400)]
+    _drop_unordered_headings([page])
+    assert [b.kind for b in page] == ["heading", "heading", "body", "heading"]  # a table row "2 Bridging"

@@ -84,6 +84,7 @@ class Block:
     page: int
     kind: str = "body"  # body | heading | caption | footnote | abstract | front (dropped)
     level: int = 1
+    plain: bool = False  # a heading only by its numbering (body type): _drop_unordered_headings checks it
     x0: float = field(init=False)
     y0: float = field(init=False)
     x1: float = field(init=False)
@@ -322,6 +323,46 @@ def _section_name(text: str) -> bool:
     return name[:1].isupper() and bool(_NAMED.match(name))
 
 
+def _plain_numbered_heading(text: str) -> bool:
+    """A numbered heading set in body type, as old scans have them: "3.1 A simple system", "2 The MUC
+    Competition" (a line of its own, an arabic number, a title of words only; a number without a dot
+    needs a title in title case, so "2 We then ..." stays text). Kept only when its number follows
+    the headings before it (`_number_follows`)."""
+    m = _NUMBERED.match(text)
+    if not m or not m["num"][0].isdigit() or not re.fullmatch(r"[A-Za-z][A-Za-z()'&/ -]*", m["title"]):
+        return False
+    words = m["title"].split()
+    if not 1 <= len(words) <= 8:
+        return False
+    long_words = [w for w in words if len(w) > 3]
+    return "." in m["num"] or sum(w[0].isupper() for w in long_words) >= max(1, 0.75 * len(long_words))
+
+
+def _heading_number(text: str) -> tuple[int, ...] | None:
+    m = _NUMBERED.match(text)
+    return tuple(int(x) for x in m["num"].split(".")) if m and m["num"][0].isdigit() else None
+
+
+def _number_follows(num: tuple[int, ...], last: tuple[int, ...] | None) -> bool:
+    """Whether heading number `num` can come after `last` (the previous numbered heading): later in
+    order and at most one chapter on ("2.2" -> "2.3", "3", "3.1", "2.2.1"; not "2", "5")."""
+    if last is None:
+        return num[0] <= 2
+    return num > last and num[0] <= last[0] + 1
+
+
+def _drop_unordered_headings(pages: list[list[Block]]) -> None:
+    """Plain numbered headings (body type) whose number does not follow the headings before them are
+    table rows or examples ("2 Bridging" in a table after section 5): body text."""
+    last = None
+    for b in (b for blocks in pages for b in blocks if b.kind == "heading"):
+        num = _heading_number(b.text)
+        if b.plain and (num is None or not _number_follows(num, last)):
+            b.kind, b.plain = "body", False
+        elif num is not None:
+            last = num
+
+
 def _is_heading_text(text: str) -> bool:
     return bool(_NAMED.match(text) or _NUMBERED.match(text))
 
@@ -529,6 +570,7 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
                 out.append(b)
         pages.append(_split_columns(out, widths[pno]))
     _front_matter(doc, pages, body, pdf.metadata.get("title") or "")
+    _drop_unordered_headings(pages)
 
     builder = _Builder(doc, vocab)
     for blocks in pages:
@@ -595,6 +637,8 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_bo
                     or _NUMBERED.match(text) and (b.bold or size > body + 0.5)
                     and sum(c.isalpha() for c in text) > 0.6 * len(text.replace(" ", ""))):
         b.kind, b.level = "heading", _heading_level(text)
+    elif short and len(b.lines) == 1 and _plain_numbered_heading(text):
+        b.kind, b.level, b.plain = "heading", _heading_level(text), True
     elif len(text) > 3 and (size < min(body, page_body or body) - 0.9 and b.y0 > 0.6 * height or b.y0 > 0.75 * height and (
             b.lines[0].marker or _FOOTNOTE_START.match(text))):
         b.kind = "footnote"
