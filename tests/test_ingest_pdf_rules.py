@@ -282,3 +282,28 @@ def test_numbered_headings_in_body_type():
             block("2 Bridging", 300), block("3.1 A simple system", 400)]
     _drop_unordered_headings([page])
     assert [b.kind for b in page] == ["heading", "heading", "body", "heading"]  # a table row "2 Bridging"
+
+
+def test_text_inside_a_figure_or_table_joins_its_float():
+    """Table cells stacked right above a caption (E99-1001's Figure 1: "49 75 26 92 76 93") are float
+    text, placed like the caption; running text beside it and a sentence's last line stay body."""
+    from papercli.ingest.pdf import _mark_figure_text
+
+    def block(text, y0, x0=0.0, kind="body"):
+        b = Block([Line(text, x0, y0, x0 + 200, y0 + 10, 10.0, False, "")], 1)
+        b.kind = kind
+        return b
+
+    cells = [block("organization person location", 100), block("49 75 26 92 76 93", 115)]
+    cap = block("Figure 1: NE recognition with simple list lookup.", 140, kind="caption")
+    ending = block("results are shown in the table of Figure 5.", 60)  # a paragraph's last line, further up
+    prose = block("the system we fielded for the competition makes extensive use of internal evidence", 120, x0=300)
+    below = block("3 1 4 1 5", 160)  # below a figure's caption: the next column's table, not this float
+    page = [ending, *cells, cap, prose, below]
+    _mark_figure_text(page, 10.0)
+    assert [b.kind for b in page] == ["body", "caption", "caption", "caption", "body", "body"]
+    table = block("Table 2: Accuracy by model.", 100, kind="caption")
+    rows = [block("Model Acc F1", 120), block("CRF 91.2 88.0", 133)]
+    page = [table, *rows]
+    _mark_figure_text(page, 10.0)
+    assert [b.kind for b in page] == ["caption", "caption", "caption"]  # a table under its caption

@@ -568,6 +568,7 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
                 b = Block(part, pno + 1)
                 _classify(b, body, heights[pno], toc, small)
                 out.append(b)
+        _mark_figure_text(out, body)
         pages.append(_split_columns(out, widths[pno]))
     _front_matter(doc, pages, body, pdf.metadata.get("title") or "")
     _drop_unordered_headings(pages)
@@ -613,10 +614,40 @@ def _paper_vocab(pages: list[list[list[Line]]]) -> Counter:
     return vocab
 
 
+def _mark_figure_text(blocks: list[Block], body: float) -> None:
+    """Text inside a figure or table (cells, axis labels, plotted words) is part of its float, not body
+    text: blocks without a line of running text stacked right above a caption (or right below a table
+    caption) and overlapping it horizontally become caption paragraphs, placed like the caption (never
+    inside a sentence) and never picked for a summary."""
+    gap = 2.5 * body
+    for cap in [b for b in blocks if b.kind == "caption"]:
+        for above in (True, False) if cap.text.lower().startswith("tab") else (True,):
+            edge = cap.y0 if above else cap.y1
+            while True:
+                near = [b for b in blocks if b.kind == "body" and b.x1 > cap.x0 and b.x0 < cap.x1
+                        and not _prose_block(b) and (-2 <= edge - b.y1 <= gap if above else -2 <= b.y0 - edge <= gap)]
+                if not near:
+                    break
+                for b in near:
+                    b.kind = "caption"
+                edge = min(b.y0 for b in near) if above else max(b.y1 for b in near)
+
+
+def _prose_block(b: Block) -> bool:
+    """Running text: a line of prose, or a sentence's end ("... according to Figure 5.")."""
+    words = b.text.split()
+    return any(_prose(ln.text) for ln in b.lines) or _ends_sentence(b.text[-1:]) and len(words) >= 5 and \
+        sum(_lower_word(w) for w in words) >= 0.5 * len(words)
+
+
 def _prose(text: str) -> bool:
     """A line of running text, not a table row: 8+ words, nearly all of them lower-case words."""
     words = text.split()
-    return len(words) >= 8 and sum(w.strip(".,;:()").isalpha() and w[:1].islower() for w in words) >= 0.75 * len(words)
+    return len(words) >= 8 and sum(_lower_word(w) for w in words) >= 0.75 * len(words)
+
+
+def _lower_word(w: str) -> bool:
+    return w.strip(".,;:()").replace("-", "").isalpha() and w[:1].islower()
 
 
 def _toc_key(text: str) -> str:
