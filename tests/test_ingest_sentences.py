@@ -70,3 +70,16 @@ def test_without_citations_on_adversarial_input():
     assert w("A " + "(Smith, 2010) " * 500 + "end.") == "A end."
     long_item = "A (Smith, " + ", ".join(["2010"] * 8000) + " x)"  # one "citation" of 40,000 characters
     assert w(long_item) == long_item
+
+
+def test_inline_numbered_list_items_keep_their_numbers():
+    """A list run into a paragraph ("1. Google purchased YouTube 2. Google's acquisition of YouTube"):
+    each number opens its item, instead of closing the item before (Q13-1015 summarised
+    "Google's acquisition of YouTube 3."); a number that merely ends a sentence stays put."""
+    text = "Consider: 1. Google purchased YouTube 2. Google's acquisition of YouTube 3. Google bought it. Then we stop."
+    assert split_sentences(text) == ["Consider:", "1. Google purchased YouTube", "2. Google's acquisition of YouTube",
+                                     "3. Google bought it.", "Then we stop."]
+    assert split_sentences("The score was 3. Then it rose to 4. Results follow.") == [
+        "The score was 3.", "Then it rose to 4.", "Results follow."]
+    assert split_sentences("1. Tokenization. We split text. 2. Tagging. We tag it.") == [
+        "1. Tokenization.", "We split text.", "2. Tagging.", "We tag it."]

@@ -19,6 +19,7 @@ _ABBREV = {
 _CANDIDATE = re.compile(r"[.!?]+[\"')\]]*\s+")
 _CAPTION = re.compile(r"^(figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]", re.I)
 _OPEN, _CLOSE = "([{", ")]}"
+_LIST_NUMBER = re.compile(r"\s(\d{1,2})\.$")  # "... YouTube 2." before an inline list's next item
 
 
 def _last_word(text: str) -> str:
@@ -61,9 +62,23 @@ def split_sentences(text: str) -> list[str]:
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         return []
-    out, start = [], 0
+    out, start, item = [], 0, 0  # item: the number of the last inline list item seen ("1. ... 2. ...")
     for m in _CANDIDATE.finditer(text):
+        if m.start() < start:
+            continue
         before, after = text[start:m.end()], text[m.end():]
+        number = _LIST_NUMBER.search(" " + before.rstrip())
+        n = int(number[1]) if number else 0
+        head = before.rstrip()[:number.start()].strip() if n else ""
+        if n and (n == item + 1 if item else n == 1 and (not head or head[-1] in ":;")
+                  and re.search(r"(?:^|\s)2\.\s", after)):
+            # "... YouTube 2. Google's ...": the number opens the next item of an inline numbered list
+            # (a list opens after ":" or ";", or a paragraph's start: "when n = 1. ... n = 2." is no list)
+            if head:
+                out.append(head)
+            start += before.rstrip().rfind(number[1] + ".")
+            item = n
+            continue
         if _is_boundary(before.rstrip(), after):
             out.append(before.strip())
             start = m.end()
