@@ -52,8 +52,8 @@ def summarize(path: str) -> dict:
                 "answered": round(len(answered) / len(rows), 3)}
         if rows[0]["hit1"] is not None:
             refused = [r for r in rows if r["refused"]]
-            cell["hit1_answered"] = round(sum(r["hit1"] for r in answered) / max(len(answered), 1), 3)
-            cell["hit1_refused"] = round(sum(r["hit1"] for r in refused) / max(len(refused), 1), 3)
+            cell["hit1_answered"] = round(sum(r["hit1"] for r in answered) / len(answered), 3) if answered else None
+            cell["hit1_refused"] = round(sum(r["hit1"] for r in refused) / len(refused), 3) if refused else None
         out[name] = cell
     pos = [c["answered"] for c in out.values() if c["answerable"]]
     neg = [1 - c["answered"] for c in out.values() if not c["answerable"]]

@@ -330,7 +330,8 @@ def train_calibrate_cmd(
     papers: int = typer.Option(40, "--papers", help="Dev papers to calibrate on."),
     data: Optional[str] = typer.Option(None, "--data", help="papers.jsonl.gz (default: ../shared/data)."),
 ) -> None:
-    """Calibrate the refusal threshold on dev papers; writes MODEL/calibration.json."""
+    """Calibrate the refusal rule (coverage of the question's words, confidence threshold) on dev papers;
+    writes MODEL/calibration.json. Reader questions come from every dev paper with SciREX entities."""
     import json
 
     from papercli.tasks.engine import Engine
@@ -437,8 +438,9 @@ def ask(
                                                help="Papers (PDF, .txt, .md, folders, - for stdin), then the "
                                                     "question; with --questions every argument is a path."),
     questions: Optional[str] = typer.Option(None, "--questions", "-q",
-                                            help="File with one question a line (- for stdin); the papers are "
-                                                 "read once, one JSON line per question by default."),
+                                            help="File with one question a line, or JSON lines with a "
+                                                 "\"question\" field (- for stdin); the papers are read once, "
+                                                 "one JSON line per question by default."),
     top_k: int = typer.Option(3, "--top-k", "-k", min=1, help="Evidence sentences to show."),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f",
                                          help="text (default), md, json, jsonl (default with --questions)."),
@@ -479,11 +481,11 @@ def ask(
             raise typer.Exit(EXIT_FATAL)
         try:
             qs = task.read_questions(questions)
-        except (OSError, UnicodeDecodeError) as e:
+        except (OSError, UnicodeDecodeError, ValueError) as e:
             err(f"{questions}: cannot read questions ({getattr(e, 'strerror', None) or e})")
             raise typer.Exit(EXIT_FATAL)
         if not qs:
-            err(f"{questions}: no questions (one question a line)")
+            err(f"{questions}: no questions (one question a line, or JSON lines with a \"question\")")
             raise typer.Exit(EXIT_FATAL)
     out_fmt = (fmt.value if fmt else ("jsonl" if questions is not None else "text"))
 
@@ -645,11 +647,26 @@ def bench_e2e_cmd(
     raise typer.Exit(bench_e2e.run(targets, model, device.value, fmt.value, results))
 
 
+def _kind(e: BaseException) -> set[str]:
+    """Class names of an exception and its bases (typer may bring its own copy of click's exceptions)."""
+    return {c.__name__ for c in type(e).__mro__}
+
+
 def main() -> None:
+    """The console script: usage errors are one line on stderr (exit 2), like every other error."""
     if os.environ.get("NO_COLOR"):
-        os.environ["TERM"] = "dumb"  # rich (help, usage errors) then prints no escape codes at all
+        os.environ["TERM"] = "dumb"  # rich (help) then prints no escape codes at all
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(prog_name="papercli", standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
         err("interrupted")
-        sys.exit(130)
+        code = 130
+    except Exception as e:
+        kinds = _kind(e)
+        if "UsageError" not in kinds:
+            raise
+        ctx = getattr(e, "ctx", None)
+        if "NoArgsIsHelpError" not in kinds:  # ("papercli" alone has printed its help) unknown option, bad value...
+            err(f"{e.format_message()} (see '{ctx.command_path if ctx else 'papercli'} --help')")
+        code = EXIT_FATAL
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -94,11 +94,25 @@ def build_context(encoded: list[EncodedDocument], tok: Tokenizer, question: str 
     return ctx
 
 
-# Words of a question that ask *what kind* of thing, not which one: "how many", "this paper", and a reader's
-# generic questions about a paper ("What dataset do they evaluate on?", "Which metric do they report?"),
-# which a paper answers without using the word ("the ACE RDC 2003 corpus"). Not counted by the coverage rule.
-QUESTION_FILLER = frozenset("""many much kind kinds type types paper papers article work authors author
-    dataset datasets metric metrics task tasks method methods propose address evaluate report""".split())
+QUESTION_FILLER = frozenset("many much kind kinds type types paper papers article work authors author "
+                            "main key primary major".split())
+
+# A reader's generic words, which a paper answers in its own words: "What dataset do they evaluate on?" is
+# answered by "... the ACE RDC 2003 corpus ...". Such a word counts as mentioned when the papers use the
+# word or one of these (matched as Porter stems, so "datasets", "proposed", "evaluation" are included).
+KIND_WORDS = {
+    "dataset": "dataset corpus corpora treebank benchmark",
+    "metric": "metric measure accuracy precision recall f1 bleu rouge perplexity error correlation score",
+    "method": "method approach algorithm technique model framework system architecture",
+    "task": "task problem",
+    "propose": "propose present introduce describe",
+    "evaluate": "evaluate evaluation experiment test benchmark",
+    "report": "report show present achieve obtain",
+    "address": "address tackle solve study focus",
+    "contribution": "contribution contribute propose present introduce",
+    "result": "result finding show",
+    "conclude": "conclude conclusion",
+}
 
 
 @lru_cache(maxsize=2)
@@ -110,21 +124,39 @@ def lexical_index(sentences: tuple[str, ...]):
     return BM25(sentences)
 
 
+@lru_cache(maxsize=1)
+def _filler_and_kinds() -> tuple[frozenset, dict]:
+    """QUESTION_FILLER and KIND_WORDS as Porter stems."""
+    from papercli.eval.baselines import bm25_tokens
+
+    filler = frozenset(t for w in QUESTION_FILLER for t in bm25_tokens(w))
+    kinds = {bm25_tokens(w)[0]: frozenset(t for k in ks.split() for t in bm25_tokens(k)) for w, ks in KIND_WORDS.items()}
+    return filler, kinds
+
+
 def unmentioned_terms(question: str, sentence_texts: list[list[str]],
                       titles: Sequence[str] = ()) -> tuple[list[str], int]:
     """(the question's content words that no sentence or title of the papers contains, how many it has).
 
-    Words match as BM25 terms (Porter-stemmed: "sensors" finds "sensor"); stopwords and one-letter
-    tokens are not content words, nor are QUESTION_FILLER words ("how many", "this paper").
+    Words match as BM25 terms (Porter-stemmed: "sensors" finds "sensor"); stopwords, one-letter tokens
+    and QUESTION_FILLER words ("how many", "this paper") are not content words; a KIND_WORDS word is
+    mentioned when one of its kind is ("dataset": "corpus").
     """
     from papercli.eval.baselines import bm25_tokens
     from papercli.features import content_words
 
+    filler, kinds = _filler_and_kinds()
     index = lexical_index(tuple(t for texts in sentence_texts for t in texts))
     in_titles = {t for title in titles for t in bm25_tokens(title)}
-    words = list(dict.fromkeys(w for w in content_words(question) if len(w) > 1 and w not in QUESTION_FILLER))
-    missing = [w for w in words if not all(t in index.postings or t in in_titles for t in bm25_tokens(w))]
-    return missing, len(words)
+
+    def mentioned(stems) -> bool:
+        if all(t in index.postings or t in in_titles for t in stems):
+            return True
+        return len(stems) == 1 and any(t in index.postings or t in in_titles for t in kinds.get(stems[0], ()))
+
+    words = {w: bm25_tokens(w) for w in dict.fromkeys(content_words(question)) if len(w) > 1}
+    words = {w: stems for w, stems in words.items() if stems and not set(stems) <= filler}
+    return [w for w, stems in words.items() if not mentioned(stems)], len(words)
 
 
 def question_features(question: str, ctx: Context, q_set: set[int],

@@ -202,3 +202,16 @@ def test_extract_never_overwrites_an_input(tmp_path):
     r = cli("extract", tmp_path, "-f", "md", "-o", tmp_path)  # folder mode: paper.md -> paper.md
     assert r.returncode == 2 and "one of the inputs" in r.stderr
     assert paper.read_text() == "# T\n\nA *body* sentence.\n"
+
+
+def test_usage_errors_are_one_line():
+    """An unknown option, a bad value or a missing argument: one line on stderr, exit 2, no box."""
+    for args, start in ((["extract", "--bogus", str(SAMPLE)], "papercli: No such option: --bogus"),
+                        (["extract", "-f", "xml", str(SAMPLE)], "papercli: Invalid value for '--format'"),
+                        (["info"], "papercli: Missing argument")):
+        r = subprocess.run([sys.executable, "-m", "papercli", *args], capture_output=True, text=True, cwd=ROOT,
+                           timeout=120, env={**os.environ, "NO_COLOR": "1"})
+        assert r.returncode == 2 and r.stdout == "", args
+        assert r.stderr.startswith(start) and len(r.stderr.splitlines()) == 1, r.stderr
+    r = subprocess.run([sys.executable, "-m", "papercli"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 2 and "Usage: papercli" in r.stdout  # no command: the help

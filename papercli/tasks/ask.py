@@ -79,13 +79,27 @@ def check_budget(tokens: int, limit: int | None, what: str = "these papers") -> 
 
 
 def read_questions(source: str) -> list[str]:
-    """Non-empty lines of a file ("-": stdin); lines starting with # are comments."""
+    """Questions of a file ("-": stdin): one a line, or JSON lines with a "question" field (as `ask` writes
+    them); empty lines and lines starting with # are skipped. ValueError for a JSON line without one."""
+    import json
+
     if source == "-":
         text = sys.stdin.read()
     else:
         with open(source, encoding="utf-8") as f:
             text = f.read()
-    return [q.strip() for q in text.splitlines() if q.strip() and not q.lstrip().startswith("#")]
+    questions = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("{"):
+            try:
+                line = json.loads(line)["question"].strip()
+            except (ValueError, KeyError, TypeError, AttributeError):
+                raise ValueError(f"line {n}: a JSON line needs a \"question\" string") from None
+        questions.append(line)
+    return questions
 
 
 def answer_to_dict(answer, papers: list[Paper]) -> dict:

@@ -131,7 +131,7 @@ class Engine:
         rows = [list(d.body_sentences()) for d in docs]
         texts = [[s.text for _, _, s in r] for r in rows]
         missing, n_words = unmentioned_terms(question, texts, [d.title for d in docs])
-        coverage = 1.0 - len(missing) / n_words if n_words else 1.0
+        coverage = 1.0 - len(missing) / n_words if n_words else 0.0  # no content word: nothing to look for
         covered = coverage >= self.min_coverage - 1e-9
         t0 = time.perf_counter()
         ctx = build_context(encoded, self.tok, question, texts)

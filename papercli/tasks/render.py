@@ -32,6 +32,8 @@ def _styler(markup: bool):
 def _why_not(r: dict) -> str:
     """Why a question was refused: the papers lack its words (coverage rule), or the model is unsure."""
     if not r.get("covered", True):
+        if not r["missing"]:
+            return "the question names nothing to look for; `papercli summarize` tells what a paper is about"
         return f"they never mention: {', '.join(r['missing'])}"
     why = f"confidence {r['confidence']:.2f} is below the answer threshold"
     return why + (f"; not in the papers: {', '.join(r['missing'])}" if r.get("missing") else "")

@@ -22,7 +22,7 @@ from papercli.eval.needle import make_needle
 from papercli.eval.reader import QUESTIONS
 from papercli.ingest.document import Paragraph, Section, Sentence
 
-COVERAGE_GRID = (0.5, 0.6, 0.67, 0.75, 0.8, 0.9, 1.0)
+COVERAGE_GRID = (0.5, 0.6, 2 / 3, 0.75, 0.8, 0.9, 1.0)
 
 
 def _plant(doc, fact: str, rng: random.Random):
@@ -69,17 +69,19 @@ def choose_rule(rows: list[tuple[str, float, float, bool]]) -> tuple[float, floa
     """(min_coverage, threshold, balanced accuracy) that best separate answerable from unanswerable rows."""
     pos = [(c, v) for _, c, v, a in rows if a]
     neg = [(c, v) for _, c, v, a in rows if not a]
+    if not pos or not neg:
+        raise ValueError("calibration needs answerable and unanswerable questions")
 
     def balanced(t: float, m: float) -> float:
         answered = lambda c, v: c >= t and v >= m - 1e-9  # noqa: E731
         return (sum(answered(c, v) for c, v in pos) / len(pos) + sum(not answered(c, v) for c, v in neg) / len(neg)) / 2
 
-    best = None
+    best = (1.0, 2.0, 0.5)  # refuse everything: chance level, unless a rule does better
     for m in COVERAGE_GRID:
         covered = sorted({c for _, c, v, _ in rows if v >= m - 1e-9})
-        for i, t in enumerate([0.0] + covered):
+        for t in [0.0] + covered:
             score = balanced(t, m)
-            if best is None or score > best[2] + 1e-12:
+            if score > best[2] + 1e-12:
                 # between equally good cut points take the middle of the gap below: robust to small shifts
                 lower = max((c for c in covered if c < t), default=None)
                 best = (m, (t + lower) / 2 if lower is not None and t > 0 else t, score)
