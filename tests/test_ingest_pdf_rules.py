@@ -268,7 +268,8 @@ def test_numbered_headings_in_body_type():
 
     for text in ("3.1 A simple system", "2 The MUC Competition", "5 Performance", "3.2.1 Character-as-word (CAW)"):
         assert _plain_numbered_heading(text), text
-    for text in ("2 We then tag the words", "V NP V NPAVP", "5. VBD INTR. CADS", "3 Results in 1999", "4 a b"):
+    for text in ("2 We then tag the words", "V NP V NPAVP", "5. VBD INTR. CADS", "3 Results in 1999", "4 a b",
+                 "3 Frequency Distributions of the"):  # the last: a heading's first line only
         assert not _plain_numbered_heading(text), text
     assert _number_follows((2, 3), (2, 2)) and _number_follows((3,), (2, 2)) and _number_follows((2, 2, 1), (2, 2))
     assert not _number_follows((2,), (5, 1)) and not _number_follows((5,), (2, 2)) and _number_follows((1,), None)

@@ -323,6 +323,9 @@ def _section_name(text: str) -> bool:
     return name[:1].isupper() and bool(_NAMED.match(name))
 
 
+_OPEN_ENDINGS = {"a", "an", "the", "of", "and", "or", "for", "in", "to", "with", "on", "by", "from", "at"}
+
+
 def _plain_numbered_heading(text: str) -> bool:
     """A numbered heading set in body type, as old scans have them: "3.1 A simple system", "2 The MUC
     Competition" (a line of its own, an arabic number, a title of words only; a number without a dot
@@ -332,7 +335,7 @@ def _plain_numbered_heading(text: str) -> bool:
     if not m or not m["num"][0].isdigit() or not re.fullmatch(r"[A-Za-z][A-Za-z()'&/ -]*", m["title"]):
         return False
     words = m["title"].split()
-    if not 1 <= len(words) <= 8:
+    if not 1 <= len(words) <= 8 or words[-1].lower() in _OPEN_ENDINGS:  # "3 Frequency Distributions of the"
         return False
     long_words = [w for w in words if len(w) > 3]
     return "." in m["num"] or sum(w[0].isupper() for w in long_words) >= max(1, 0.75 * len(long_words))
