@@ -124,6 +124,19 @@ def lexical_index(sentences: tuple[str, ...]):
     return BM25(sentences)
 
 
+RANKING_KINDS = ("dataset", "metric")  # generic nouns whose kind words also rank evidence (measured: README)
+
+
+def expand_query(question: str) -> str:
+    """The question for lexical evidence ranking: a generic noun brings the words of its kind along
+    ("What dataset ...?" also looks for "corpus", "treebank", "benchmark")."""
+    from papercli.eval.baselines import bm25_tokens
+
+    stems = set(bm25_tokens(question))
+    extra = [KIND_WORDS[k] for k in RANKING_KINDS if bm25_tokens(k)[0] in stems]
+    return " ".join([question, *extra])
+
+
 @lru_cache(maxsize=1)
 def _filler_and_kinds() -> tuple[frozenset, dict]:
     """QUESTION_FILLER and KIND_WORDS as Porter stems."""
@@ -167,7 +180,7 @@ def question_features(question: str, ctx: Context, q_set: set[int],
     if not sentence_texts:
         return [[0.0, 0.0, o] for o in overlap]
     flat = [t for texts in sentence_texts for t in texts]
-    scores = lexical_index(tuple(flat)).scores(question) if flat else []
+    scores = lexical_index(tuple(flat)).scores(expand_query(question)) if flat else []
     top = max(max(scores, default=0.0), 1e-9)
     order = sorted(range(n), key=lambda i: -scores[i])
     rank = [0] * n

@@ -498,3 +498,18 @@ def test_ask_render_quotes_the_sentence_once_when_the_answer_is_all_of_it():
     r["answer"] = "500 000 words"
     assert ask_text(r).count(src["sentence"]) == 1 and "“500 000 words”" in ask_text(r)
     assert f"> {src['sentence']}" in ask_md(r)
+
+
+def test_an_answer_is_never_a_run_in_heading(tmp_path):
+    """A paragraph's bold lead-in ("Scoring programs.") repeats the question's words, so it ranks first;
+    the answer quotes a sentence instead (the lead-in stays in the evidence list)."""
+    from papercli.eval.baselines import is_fragment
+
+    assert is_fragment("Scoring programs.") and is_fragment("We address two questions in this paper: 1.")
+    assert not is_fragment("We score with the MUC and B-cubed scoring programs.")
+    paper = tmp_path / "coref.md"
+    paper.write_text("# Coreference by Ranking\n\n## 1 Evaluation\n\nScoring programs. We score every system with "
+                     "the MUC scorer and the B-cubed scorer on the test set. Both scoring programs are public.\n")
+    r = json.loads(cli("ask", paper, "Which scoring programs are used?", "-f", "json").stdout)
+    check_ask(r)
+    assert r["found"] and r["answer"] != "Scoring programs." and not is_fragment(r["source"]["sentence"]), r

@@ -144,7 +144,17 @@ def test_reader_evaluate_bm25_and_fake_model():
     assert model == {"dataset": 100.0, "metric": 0.0, "task": 0.0}
     assert bm25["dataset"] == 0.0  # "The datasets we evaluate on are large." matches the words, not the answer
     assert res["systems"]["model"]["refused"]["mean"] == 0.0
-    assert reader.evaluate([SCIREX])["systems"].keys() == {"bm25"}
+    assert reader.evaluate([SCIREX])["systems"].keys() == {"bm25", "bm25_expanded"}
+
+
+def test_generic_nouns_rank_evidence_with_their_kind_words():
+    from papercli.context import expand_query
+
+    q = "What datasets do they evaluate on?"
+    assert expand_query(q).startswith(q) and {"corpus", "treebank", "benchmark"} <= set(expand_query(q).split())
+    assert {"accuracy", "f1", "bleu"} <= set(expand_query("Which metric do they report?").split())
+    for q in ("How many sensors were installed?", "What task do they address?", "What method do they propose?"):
+        assert expand_query(q) == q  # only "dataset" and "metric" are expanded (README: task/method hurt)
 
 
 def test_cli_eval_reader_writes_json(tmp_path):

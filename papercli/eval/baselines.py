@@ -35,6 +35,14 @@ MAX_OVERSHOOT = 1.5  # a sentence that would take a summary past this x the budg
 MIN_SENTENCE_WORDS = 5  # shorter "sentences" are run-in headings, fragments, URLs: not picked
 
 
+def is_fragment(sentence: str) -> bool:
+    """Not a sentence to show on its own: under MIN_SENTENCE_WORDS words (a run-in heading such as
+    "Scoring programs.", a URL), or a lead-in ending in ":" or in a list's dangling number ("... two
+    questions in this paper: 1.") that points to an equation or a list shown elsewhere."""
+    s = sentence.rstrip()
+    return len(s.split()) < MIN_SENTENCE_WORDS or s.endswith(":") or bool(re.search(r":\s*\d{1,2}\.$", s))
+
+
 def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_overlap: float = 0.5,
            keywords: dict[str, float] | None = None, count: int | None = None,
            asides: Sequence[bool] | None = None) -> list[int]:
@@ -46,16 +54,15 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     KEYWORD_LENGTH_POWER, so a summary covers the likely abstract words instead of repeating them.
     A sentence whose content words overlap a chosen one by more than `max_overlap` (Jaccard) is skipped,
     and so is one that would take the summary past MAX_OVERSHOOT x `words` (a run-on "sentence" of a
-    scan without punctuation), unless no sentence fits at all, and so is a fragment (fewer than
-    MIN_SENTENCE_WORDS words) or a sentence ending in ":" (it leads to an equation or a list that the
-    summary does not show), unless there is nothing else. A figure or table caption and a sentence
+    scan without punctuation), unless no sentence fits at all, and so is a fragment (`is_fragment`:
+    fewer than MIN_SENTENCE_WORDS words, or a lead-in to an equation or list that the summary does
+    not show), unless there is nothing else. A figure or table caption and a sentence
     of a caption or footnote paragraph (`asides`, `Document.body_asides()`) are never picked.
     """
     bags = [set(content_words(s)) for s in sentences]
     sizes = [len(s.split()) for s in sentences]
     never = [is_caption(s) or bool(asides and asides[i]) for i, s in enumerate(sentences)]  # not even as a fallback
-    unfit = [never[i] or sizes[i] < MIN_SENTENCE_WORDS or s.rstrip().endswith(":")  # ":" leads to an equation
-             for i, s in enumerate(sentences)]
+    unfit = [never[i] or is_fragment(s) for i, s in enumerate(sentences)]
     count = len(sentences) if count is None else count
     chosen: list[int] = []
     used = 0

@@ -1,6 +1,7 @@
 """Reader questions on dev papers: "What dataset do they evaluate on?" and three more, asked of each dev
 paper that has SciREX relations (abstract included, as `papercli ask` reads a paper). Evidence hit@k =
-one of the top k sentences names one of the paper's gold entities of that kind; BM25 against the model."""
+one of the top k sentences names one of the paper's gold entities of that kind; BM25 (on the question, and on
+the question with its generic nouns' kind words, as the model's lexical features see it) against the model."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from papercli.context import expand_query
 from papercli.data import iter_records, record_to_document
 from papercli.eval.baselines import BM25, body_texts
 from papercli.eval.metrics import contains_answer, mean_ci
@@ -39,7 +41,9 @@ def evaluate(records: list[dict], engine=None) -> dict:
             golds = sorted({r[kind] for r in rels if r.get(kind)})
             if not any(contains_answer(s, golds) for s in sents):
                 continue  # no sentence names it: unanswerable from this text
-            runs = {"bm25": ([sents[i] for i, _ in bm25.rank(question, top=3)], False)}
+            runs = {"bm25": ([sents[i] for i, _ in bm25.rank(question, top=3)], False),
+                    # the same words the model's lexical features rank with (context.expand_query)
+                    "bm25_expanded": ([sents[i] for i, _ in bm25.rank(expand_query(question), top=3)], False)}
             if engine is not None:
                 res = engine.ask(doc, question)
                 runs["model"] = ([sents[e.index] for e in res.evidence], res.refused)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from papercli.context import Context, EncodedDocument, build_context, context_inputs, unmentioned_terms
+from papercli.eval.baselines import is_fragment
 from papercli.ingest.document import Document
 from papercli.tokenizer import Tokenizer
 
@@ -154,12 +155,14 @@ class Engine:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
                           covered=covered, coverage=coverage)
-        k, i, j, span_prob = self._best_span(ctx, out, order[:3], prob)
+        # the answer comes from a sentence, not a run-in heading ("Scoring programs.") or a lead-in
+        candidates = [k for k, e in zip(order[:3], ranked) if not is_fragment(e.text)] or order[:3]
+        k, i, j, span_prob = self._best_span(ctx, out, candidates, prob)
         if span_prob >= MIN_SPAN_PROB:
             best = evidence(k)
             text = self._quote(best.text, i, j)
         else:  # an unsure span says nothing about which sentence answers: quote the top evidence sentence
-            best = ranked[0]
+            best = evidence(candidates[0])
             text = best.text
         answer = Answer(question, text, ranked[:top_k], best, confidence, missing=missing, coverage=coverage)
         self.timings["decode"] = time.perf_counter() - t1
