@@ -308,3 +308,17 @@ def test_text_inside_a_figure_or_table_joins_its_float():
     page = [table, *rows]
     _mark_figure_text(page, 10.0)
     assert [b.kind for b in page] == ["caption", "caption", "caption"]  # a table under its caption
+
+
+def test_a_subscript_opening_a_body_line_is_no_footnote_mark():
+    """E09-1063: "f_1^J grows exponentially ..." wraps so that a line opens with the small "1": in body
+    type low on the page it stays body text; a marked block in smaller type is a footnote."""
+    from papercli.ingest.pdf import _classify
+
+    def block(size):
+        b = Block([Line("1 grows exponentially with the number of characters K, it is impractical", 0, 650, 200, 660,
+                        size, False, "", marker=True)], 3)
+        _classify(b, 10.0, 792.0, {}, page_body=10.0)
+        return b.kind
+
+    assert block(10.0) == "body" and block(9.0) == "footnote"

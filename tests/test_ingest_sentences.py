@@ -37,6 +37,9 @@ def test_is_caption():
 
     assert is_caption("Figure 2: Recall by depth.") and is_caption("Tab. 1. Data") and is_caption("Fig. 3b | x")
     assert not is_caption("Figure 2 shows the recall.") and not is_caption("Tables are hard to parse.")
+    # journals set the label without a colon: "Figure 4" / "Input lattice (top) and ..."
+    assert is_caption("Figure 4 Input lattice (top) and two segmentations.") and is_caption("Table 2 Similarity matrix")
+    assert not is_caption("Figure 2 Section 3 explains it.") and not is_caption("figure 4 input lattice")
 
 
 def test_without_citations():

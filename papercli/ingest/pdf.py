@@ -674,7 +674,8 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_bo
     elif short and len(b.lines) == 1 and _plain_numbered_heading(text):
         b.kind, b.level, b.plain = "heading", _heading_level(text), True
     elif len(text) > 3 and (size < min(body, page_body or body) - 0.9 and b.y0 > 0.6 * height or b.y0 > 0.75 * height and (
-            b.lines[0].marker or _FOOTNOTE_START.match(text))):
+            b.lines[0].marker and size < (page_body or body) - 0.4 or _FOOTNOTE_START.match(text))):
+        # (a small raised "1" opening a line in body type is a subscript, "f_1^J grows ...", not a mark)
         b.kind = "footnote"
         if b.page == 1 and _VENUE_FOOTER.search(text):  # "Proceedings of ..., pages 9-16", "(c) 2008 ACL"
             b.kind = "front"

@@ -17,7 +17,8 @@ _ABBREV = {
 }
 # Abbreviations after which a following number/label is expected ("Fig. 3", "Sec. 2.1").
 _CANDIDATE = re.compile(r"[.!?]+[\"')\]]*\s+")
-_CAPTION = re.compile(r"^(figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]", re.I)
+_CAPTION = re.compile(r"^(?:(?i:figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]"
+                      r"|(?:Figure|Table)\s+\d+[a-z]?\s+[A-Z][a-z]+\b(?! \d))")  # journals: "Figure 4 Input lattice"
 _OPEN, _CLOSE = "([{", ")]}"
 _LIST_NUMBER = re.compile(r"\s(\d{1,2})\.$")  # "... YouTube 2." before an inline list's next item
 
