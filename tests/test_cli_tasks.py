@@ -217,7 +217,8 @@ def test_ask_questions_file_reads_papers_once(monkeypatch, tmp_path):
     real = ingest.load_document
     monkeypatch.setattr(ingest, "load_document", lambda p, pw=None: calls.append(p) or real(p, pw))
     qfile = tmp_path / "questions.txt"
-    qfile.write_text('What was measured?\n\n# a comment\n{"question": "Where were the sensors installed?", "id": 7}\n')
+    qfile.write_text('\ufeffWhat was measured?\n\n# a comment\n{"question": "Where were the sensors installed?", "id": 7}\n'
+                     '{"question": " "}\n', encoding="utf-8")  # a byte-order mark and an empty question: skipped
     res = cli("ask", MDS[0], MDS[1], "--questions", qfile, "--no-cache")
     assert res.exit_code == 0, res.output
     rows = [json.loads(line) for line in res.stdout.splitlines()]

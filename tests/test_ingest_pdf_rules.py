@@ -269,7 +269,10 @@ def test_numbered_headings_in_body_type():
     for text in ("3.1 A simple system", "2 The MUC Competition", "5 Performance", "3.2.1 Character-as-word (CAW)"):
         assert _plain_numbered_heading(text), text
     for text in ("2 We then tag the words", "V NP V NPAVP", "5. VBD INTR. CADS", "3 Results in 1999", "4 a b",
-                 "3 Frequency Distributions of the"):  # the last: a heading's first line only
+                 "3 Frequency Distributions of the", "1 VBNP"):  # a heading's first line only; a table's tag
+        assert not _plain_numbered_heading(text), text
+    assert _plain_numbered_heading("5.4.1 MERT")
+    for text in ():
         assert not _plain_numbered_heading(text), text
     assert _number_follows((2, 3), (2, 2)) and _number_follows((3,), (2, 2)) and _number_follows((2, 2, 1), (2, 2))
     assert not _number_follows((2,), (5, 1)) and not _number_follows((5,), (2, 2)) and _number_follows((1,), None)
@@ -279,6 +282,9 @@ def test_numbered_headings_in_body_type():
         _classify(b, 10.0, 792.0, {})
         return b
 
+    small = Block([Line("2 Penn Treebank Project", 0, 700, 200, 708, 8.0, False, "")], 1)  # a footnote, not a heading
+    _classify(small, 10.0, 792.0, {}, page_body=10.0)
+    assert small.kind == "footnote"
     page = [block("2 The MUC Competition", 100), block("3 Finding Named Entities", 200),
             block("2 Bridging", 300), block("3.1 A simple system", 400)]
     _drop_unordered_headings([page])
@@ -308,6 +314,17 @@ def test_text_inside_a_figure_or_table_joins_its_float():
     page = [table, *rows]
     _mark_figure_text(page, 10.0)
     assert [b.kind for b in page] == ["caption", "caption", "caption"]  # a table under its caption
+    # a table on top of its caption: what follows the caption is not the table (reference entries here)
+    page = [block("Model Acc F1", 80), block("CRF 91.2 88.0", 93), block("Table 5: Results.", 110, kind="caption"),
+            block("A. Bagga and B. Baldwin. 1998. Entity-based", 130), block("cross-document coreferencing. In Proc.", 143)]
+    _mark_figure_text(page, 10.0)
+    assert [b.kind for b in page] == ["caption", "caption", "caption", "body", "body"]
+    # running text in a narrow column, right above a caption, with no sentence end: prose, not figure text
+    narrow = Block([Line(t, 0, 100 + 12 * i, 200, 110 + 12 * i, 10.0, False, "") for i, t in enumerate(
+        ["Given multiple constituents that cover", "identical spans in the chart, only those", "constituents with probabilities within a"])], 1)
+    page = [narrow, block("Table 1: Results.", 140, kind="caption")]
+    _mark_figure_text(page, 10.0)
+    assert page[0].kind == "body"
 
 
 def test_a_subscript_opening_a_body_line_is_no_footnote_mark():

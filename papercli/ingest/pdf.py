@@ -337,6 +337,8 @@ def _plain_numbered_heading(text: str) -> bool:
     words = m["title"].split()
     if not 1 <= len(words) <= 8 or words[-1].lower() in _OPEN_ENDINGS:  # "3 Frequency Distributions of the"
         return False
+    if len(words) == 1 and words[0].isupper() and "." not in m["num"]:  # "1 VBNP": a table's tag, not "5.4.1 MERT"
+        return False
     long_words = [w for w in words if len(w) > 3]
     return "." in m["num"] or sum(w[0].isupper() for w in long_words) >= max(1, 0.75 * len(long_words))
 
@@ -624,8 +626,9 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
     inside a sentence) and never picked for a summary."""
     gap = 2.5 * body
     for cap in [b for b in blocks if b.kind == "caption"]:
+        # a table under its caption only when nothing sits on top of it (else below is text: references...)
         for above in (True, False) if cap.text.lower().startswith("tab") else (True,):
-            edge = cap.y0 if above else cap.y1
+            edge, marked = (cap.y0 if above else cap.y1), 0
             while True:
                 near = [b for b in blocks if b.kind == "body" and b.x1 > cap.x0 and b.x0 < cap.x1
                         and not _prose_block(b) and (-2 <= edge - b.y1 <= gap if above else -2 <= b.y0 - edge <= gap)]
@@ -633,14 +636,19 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
                     break
                 for b in near:
                     b.kind = "caption"
+                marked += len(near)
                 edge = min(b.y0 for b in near) if above else max(b.y1 for b in near)
+            if marked:
+                break
 
 
 def _prose_block(b: Block) -> bool:
-    """Running text: a line of prose, or a sentence's end ("... according to Figure 5.")."""
+    """Running text: a line of prose, lines of it in a narrow column ("Given multiple constituents that
+    cover / identical spans ..."), or a sentence's end ("... according to Figure 5.")."""
     words = b.text.split()
-    return any(_prose(ln.text) for ln in b.lines) or _ends_sentence(b.text[-1:]) and len(words) >= 5 and \
-        sum(_lower_word(w) for w in words) >= 0.5 * len(words)
+    lower = sum(_lower_word(w) for w in words)
+    return (any(_prose(ln.text) for ln in b.lines) or len(b.lines) > 1 and len(words) >= 12 and lower >= 0.75 * len(words)
+            or _ends_sentence(b.text[-1:]) and len(words) >= 5 and lower >= 0.5 * len(words))
 
 
 def _prose(text: str) -> bool:
@@ -671,7 +679,7 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_bo
                     or _NUMBERED.match(text) and (b.bold or size > body + 0.5)
                     and sum(c.isalpha() for c in text) > 0.6 * len(text.replace(" ", ""))):
         b.kind, b.level = "heading", _heading_level(text)
-    elif short and len(b.lines) == 1 and _plain_numbered_heading(text):
+    elif short and len(b.lines) == 1 and size >= (page_body or body) - 0.9 and _plain_numbered_heading(text):
         b.kind, b.level, b.plain = "heading", _heading_level(text), True
     elif len(text) > 3 and (size < min(body, page_body or body) - 0.9 and b.y0 > 0.6 * height or b.y0 > 0.75 * height and (
             b.lines[0].marker and size < (page_body or body) - 0.4 or _FOOTNOTE_START.match(text))):

@@ -21,6 +21,10 @@ _CAPTION = re.compile(r"^(?:(?i:figure|fig\.|table|tab\.|algorithm|listing)\s*\d
                       r"|(?:Figure|Table)\s+\d+[a-z]?\s+[A-Z][a-z]+\b(?! \d))")  # journals: "Figure 4 Input lattice"
 _OPEN, _CLOSE = "([{", ")]}"
 _LIST_NUMBER = re.compile(r"\s(\d{1,2})\.$")  # "... YouTube 2." before an inline list's next item
+_TAKES_A_NUMBER = {"section", "sections", "sec", "secs", "table", "tables", "tab", "figure", "figures", "fig", "figs",
+                   "eq", "eqs", "equation", "equations", "step", "steps", "chapter", "ch", "page", "pages", "p", "pp",
+                   "algorithm", "example", "line", "lines", "rule", "appendix", "part", "item", "no", "stage", "phase",
+                   "level", "version", "experiment", "case", "row", "column", "=", "of", "to", "than", "and", "or"}
 
 
 def _last_word(text: str) -> str:
@@ -68,16 +72,21 @@ def split_sentences(text: str) -> list[str]:
         if m.start() < start:
             continue
         before, after = text[start:m.end()], text[m.end():]
-        number = _LIST_NUMBER.search(" " + before.rstrip())
-        n = int(number[1]) if number else 0
-        head = before.rstrip()[:number.start()].strip() if n else ""
+        stripped = before.rstrip()
+        number = _LIST_NUMBER.search(" " + stripped[-4:])  # " 2." at the end, looked at in O(1)
+        n, head = 0, ""
+        if number:
+            cut = len(stripped) - len(number[1]) - 1  # where the number starts
+            head = stripped[:cut].strip()
+            if not head or head.rsplit(" ", 1)[-1].lower().rstrip(".") not in _TAKES_A_NUMBER:  # "in Section 4."
+                n = int(number[1])
         if n and (n == item + 1 if item else n == 1 and (not head or head[-1] in ":;")
                   and re.search(r"(?:^|\s)2\.\s", after)):
             # "... YouTube 2. Google's ...": the number opens the next item of an inline numbered list
             # (a list opens after ":" or ";", or a paragraph's start: "when n = 1. ... n = 2." is no list)
             if head:
                 out.append(head)
-            start += before.rstrip().rfind(number[1] + ".")
+            start += cut
             item = n
             continue
         if _is_boundary(before.rstrip(), after):

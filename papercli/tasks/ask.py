@@ -86,7 +86,7 @@ def read_questions(source: str) -> list[str]:
     if source == "-":
         text = sys.stdin.read()
     else:
-        with open(source, encoding="utf-8") as f:
+        with open(source, encoding="utf-8-sig") as f:  # a byte-order mark is no part of the first question
             text = f.read()
     questions = []
     for n, line in enumerate(text.splitlines(), 1):
@@ -98,7 +98,8 @@ def read_questions(source: str) -> list[str]:
                 line = json.loads(line)["question"].strip()
             except (ValueError, KeyError, TypeError, AttributeError):
                 raise ValueError(f"line {n}: a JSON line needs a \"question\" string") from None
-        questions.append(line)
+        if line:
+            questions.append(line)
     return questions
 
 
