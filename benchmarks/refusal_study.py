@@ -6,9 +6,10 @@ whether the paper can answer it at all. Question sets:
 
   covid_own     COVID-QA dev questions asked of their own paper (answerable, reader-written)
   covid_other   the same questions asked of the next COVID-QA paper (same field, not answerable)
-  reader_own    "What dataset do they evaluate on?" and three more, dev papers with SciREX entities
   offtopic      COVID-QA questions asked of NLP dev papers (not answerable)
-  needle_own / needle_absent, abstract_own / abstract_other   the calibration sets (train/calibrate.py)
+  needle / needle_absent, abstract / abstract_other, reader   the calibration's own questions
+                (train/calibrate.py): planted and absent facts, abstract sentences of the paper and of
+                another, "What dataset do they evaluate on?" and three more
 
     python benchmarks/refusal_study.py --out runs/refusal/records.jsonl     # ~10 min on 2 cores
     python benchmarks/refusal_study.py --out runs/refusal/records.jsonl --summary
@@ -27,10 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from papercli.data import covidqa_document, iter_covidqa, iter_records, record_to_document  # noqa: E402
 from papercli.eval.baselines import body_texts  # noqa: E402
 from papercli.eval.metrics import contains_answer  # noqa: E402
-from papercli.eval.needle import make_needle  # noqa: E402
-from papercli.eval.reader import QUESTIONS  # noqa: E402
 from papercli.eval.summarize import load_engine  # noqa: E402
-from papercli.train.calibrate import _plant  # noqa: E402
+from papercli.train.calibrate import calibration_questions  # noqa: E402
 
 
 def record(kind: str, paper: str, question: str, res, answerable: bool, hit1: float | None) -> dict:
@@ -92,43 +91,20 @@ def main() -> None:
                         engine.ask(other, q["question"]), False, None))
         print(f"covid {i + 1}/{len(covid)}", file=sys.stderr, flush=True)
 
+    # the calibration's own questions (train/calibrate.py, same seed): planted and absent facts, abstract
+    # sentences of the paper and of another, the reader's questions
     dev = list(iter_records(None, split="dev"))
-    for rec in dev:
-        rels = rec.get("meta", {}).get("relations") or []
-        if not rels:
-            continue
-        doc = record_to_document(rec).with_abstract_in_body()
-        sents = body_texts(doc)
-        for kind, question in QUESTIONS.items():
-            golds = sorted({r[kind] for r in rels if r.get(kind)})
-            if not any(contains_answer(s, golds) for s in sents):
-                continue
-            res = engine.ask(doc, question)
-            hit = float(bool(res.evidence) and contains_answer(sents[res.evidence[0].index], golds))
-            emit(record("reader_own", rec["id"], question, res, True, hit))
-    print("reader done", file=sys.stderr, flush=True)
-
     rng = random.Random(0)
     rng.shuffle(dev)
+    for kind, pid, question, res, answerable, hit in calibration_questions(engine, dev, args.papers, rng):
+        emit(record(kind, pid, question, res, answerable, hit))
+    print("calibration questions done", file=sys.stderr, flush=True)
     covid_qs = [q["question"] for r in covid for q in r["questions"]]
-    for k, rec in enumerate(dev[: args.papers]):
-        doc = record_to_document(rec)
-        pid = rec["id"]
-        fact, question, _ = make_needle(rng)
-        emit(record("needle_own", pid, question, engine.ask(_plant(doc, fact, rng), question), True, None))
-        _, absent_q, _ = make_needle(rng)
-        emit(record("needle_absent", pid, absent_q, engine.ask(doc, absent_q), False, None))
-        own = [s.text for p in doc.abstract for s in p.sentences]
-        other = [s.text for p in record_to_document(dev[(k + 1) % len(dev)]).abstract for s in p.sentences]
-        if own and other:
-            q = rng.choice(own)
-            emit(record("abstract_own", pid, q, engine.ask(doc, q), True, None))
-            q = rng.choice(other)
-            emit(record("abstract_other", pid, q, engine.ask(doc, q), False, None))
+    rng = random.Random(1)
+    for rec in dev[: args.papers]:  # off-topic: COVID-QA questions asked of NLP papers
         full = record_to_document(rec).with_abstract_in_body()
         for q in rng.sample(covid_qs, 3):
-            emit(record("offtopic", pid, q, engine.ask(full, q), False, None))
-        print(f"dev {k + 1}/{args.papers}", file=sys.stderr, flush=True)
+            emit(record("offtopic", rec["id"], q, engine.ask(full, q), False, None))
     out.close()
 
 

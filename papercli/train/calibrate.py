@@ -33,26 +33,29 @@ def _plant(doc, fact: str, rng: random.Random):
     return type(doc)(doc.source, doc.title, doc.authors, doc.abstract, sections)
 
 
-def calibration_questions(engine, recs: list[dict], papers: int, rng: random.Random
-                          ) -> list[tuple[str, float, float, bool]]:
-    """(set, confidence, coverage, answerable) per calibration question."""
+def calibration_questions(engine, recs: list[dict], papers: int, rng: random.Random) -> list[tuple]:
+    """(set, paper id, question, engine answer, answerable, top evidence holds the answer or None) per
+    calibration question; `recs` are dev records in the order to draw from."""
     rows = []
 
-    def ask(kind: str, doc, question: str, answerable: bool) -> None:
+    def ask(kind: str, rec: dict, doc, question: str, answerable: bool, golds: list[str] | None = None) -> None:
         res = engine.ask(doc, question)
-        rows.append((kind, res.confidence, res.coverage, answerable))
+        hit = None
+        if golds is not None:
+            hit = float(bool(res.evidence) and contains_answer(body_texts(doc)[res.evidence[0].index], golds))
+        rows.append((kind, rec["id"], question, res, answerable, hit))
 
     for k, rec in enumerate(recs[:papers]):
         doc = record_to_document(rec)
         fact, question, _ = make_needle(rng)
-        ask("needle", _plant(doc, fact, rng), question, True)
+        ask("needle", rec, _plant(doc, fact, rng), question, True)
         _, absent_q, _ = make_needle(rng)
-        ask("needle_absent", doc, absent_q, False)
+        ask("needle_absent", rec, doc, absent_q, False)
         own = [s.text for p in doc.abstract for s in p.sentences]
         other = [s.text for p in record_to_document(recs[(k + 1) % len(recs)]).abstract for s in p.sentences]
         if own and other:  # a paraphrase search: near-copies of the abstract were removed from the body
-            ask("abstract", doc, rng.choice(own), True)
-            ask("abstract_other", doc, rng.choice(other), False)
+            ask("abstract", rec, doc, rng.choice(own), True)
+            ask("abstract_other", rec, doc, rng.choice(other), False)
     for rec in recs:  # every dev paper with SciREX entities (22): the reader's questions it can answer
         rels = rec.get("meta", {}).get("relations") or []
         if not rels:
@@ -60,8 +63,9 @@ def calibration_questions(engine, recs: list[dict], papers: int, rng: random.Ran
         doc = record_to_document(rec).with_abstract_in_body()
         sents = body_texts(doc)
         for kind, question in QUESTIONS.items():
-            if any(contains_answer(s, sorted({r[kind] for r in rels if r.get(kind)})) for s in sents):
-                ask("reader", doc, question, True)
+            golds = sorted({r[kind] for r in rels if r.get(kind)})
+            if any(contains_answer(s, golds) for s in sents):
+                ask("reader", rec, doc, question, True, golds)
     return rows
 
 
@@ -92,7 +96,8 @@ def calibrate(engine, papers: int = 40, seed: int = 0, data: str | None = None) 
     rng = random.Random(seed)
     recs = list(iter_records(data, split="dev"))
     rng.shuffle(recs)
-    rows = calibration_questions(engine, recs, papers, rng)
+    rows = [(kind, res.confidence, res.coverage, answerable)
+            for kind, _, _, res, answerable, _ in calibration_questions(engine, recs, papers, rng)]
     min_coverage, threshold, accuracy = choose_rule(rows)
     answered = {}
     for kind, c, v, _ in rows:
