@@ -339,3 +339,30 @@ def test_a_subscript_opening_a_body_line_is_no_footnote_mark():
         return b.kind
 
     assert block(10.0) == "body" and block(9.0) == "footnote"
+
+
+def test_reference_entries_across_a_column_break():
+    """At the top of the next column an entry starts flush left; its later lines are indented or go on
+    in lower case. Before, a new entry there was merged into the last one of the column before."""
+    from papercli.ingest.pdf import _add_body_block
+
+    def refs_builder():
+        b = _builder()
+        b.heading("References", 1, 1)
+        _add_body_block(b, Block([Line("Dekang Lin. 1998. Dependency-based evaluation of minipar.", 72, 700, 290, 710,
+                                       10.0, False, "")], 1))
+        return b
+
+    def column_top(*lines):  # (text, x0) lines of a block at the top of the right column
+        return Block([Line(t, x0, 80 + 12 * i, 520, 90 + 12 * i, 10.0, False, "") for i, (t, x0) in enumerate(lines)], 1)
+
+    b = refs_builder()
+    _add_body_block(b, column_top(("Metaweb. 2008. Freebase data dumps.", 307), ("http://download.freebase.com/.", 317)))
+    b.close()
+    assert b.doc.references == ["Dekang Lin. 1998. Dependency-based evaluation of minipar.",
+                                "Metaweb. 2008. Freebase data dumps. http://download.freebase.com/."]
+    b = refs_builder()
+    _add_body_block(b, column_top(("In Workshop on the Evaluation of Parsing Systems.", 317), ("Metaweb. 2008. Dumps.", 307)))
+    b.close()
+    assert b.doc.references == ["Dekang Lin. 1998. Dependency-based evaluation of minipar. In Workshop on the "
+                                "Evaluation of Parsing Systems.", "Metaweb. 2008. Dumps."]

@@ -779,7 +779,12 @@ def _continues(builder: _Builder, b: Block, first: Line, second: Line | None) ->
         return False
     prev, page, right = builder.last
     if builder.mode == "references":
-        return page == b.page and first.x0 > prev.x0 + 0.5 * first.size and not _REF_START.match(first.text)
+        if _REF_START.match(first.text):
+            return False
+        if page == b.page and abs(first.x0 - prev.x0) < 3 * first.size:  # same column: a hanging indent
+            return first.x0 > prev.x0 + 0.5 * first.size
+        # top of the next column or page: an entry's later lines are indented or go on in lower case
+        return first.x0 > b.x0 + 0.5 * first.size or first.text[:1].islower()
     if not _ends_sentence(prev.text) or first.text[:1].islower():
         return True
     indented = second is not None and first.x0 > second.x0 + 0.8 * first.size
