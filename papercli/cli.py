@@ -464,7 +464,7 @@ def ask(
         if len(args) < 2:
             err(f"missing {'QUESTION' if args else 'PATH and QUESTION'}; {usage}")
             raise typer.Exit(EXIT_FATAL)
-        paths, qs = args[:-1], [args[-1]]
+        paths, qs, extras = args[:-1], [args[-1]], [{}]
         if qs[0] == "-" or (Path(qs[0]).exists() and not qs[0].rstrip().endswith("?")):
             err(f"the last argument must be the question, got the path {qs[0]!r}; {usage}")
             raise typer.Exit(EXIT_FATAL)
@@ -480,7 +480,8 @@ def ask(
             err("stdin (-) cannot hold both a paper and the questions")
             raise typer.Exit(EXIT_FATAL)
         try:
-            qs = task.read_questions(questions)
+            items = task.read_questions(questions)
+            qs, extras = [q for q, _ in items], [extra for _, extra in items]
         except (OSError, UnicodeDecodeError, ValueError) as e:
             err(f"{questions}: cannot read questions ({getattr(e, 'strerror', None) or e})")
             raise typer.Exit(EXIT_FATAL)
@@ -504,6 +505,7 @@ def ask(
         raise typer.Exit(EXIT_FATAL)
     results = []
     for n, r in enumerate(task.ask_many(engine, papers, qs, top_k)):
+        r.update((k, v) for k, v in extras[n].items() if k not in r)  # e.g. the "id" of a JSON question line
         if out_fmt == "json" and len(qs) > 1:
             results.append(r)
             continue

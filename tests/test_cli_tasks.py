@@ -223,8 +223,9 @@ def test_ask_questions_file_reads_papers_once(monkeypatch, tmp_path):
     assert res.exit_code == 0, res.output
     rows = [json.loads(line) for line in res.stdout.splitlines()]
     assert [r["question"] for r in rows] == ["What was measured?", "Where were the sensors installed?"]
+    assert "id" not in rows[0] and rows[1]["id"] == 7  # a JSON question line's other fields come back
     for r in rows:
-        check_ask(r)
+        check_ask({k: v for k, v in r.items() if k != "id"})
     assert sorted(calls) == sorted([str(MDS[0]), str(MDS[1])])  # each paper read once for both questions
 
 

@@ -78,9 +78,11 @@ def check_budget(tokens: int, limit: int | None, what: str = "these papers") -> 
         raise TooManyTokens(tokens, limit, what)
 
 
-def read_questions(source: str) -> list[str]:
-    """Questions of a file ("-": stdin): one a line, or JSON lines with a "question" field (as `ask` writes
-    them); empty lines and lines starting with # are skipped. ValueError for a JSON line without one."""
+def read_questions(source: str) -> list[tuple[str, dict]]:
+    """(question, the other fields of its JSON line) for each question of a file ("-": stdin): one a line,
+    or JSON lines with a "question" field (as `ask` writes them; other fields such as an "id" are kept
+    to be copied into the answer); empty lines and lines starting with # are skipped. ValueError for a
+    JSON line without a question string."""
     import json
 
     if source == "-":
@@ -90,16 +92,17 @@ def read_questions(source: str) -> list[str]:
             text = f.read()
     questions = []
     for n, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
+        line, extra = line.strip(), {}
         if not line or line.startswith("#"):
             continue
         if line.startswith("{"):
             try:
-                line = json.loads(line)["question"].strip()
+                extra = json.loads(line)
+                line = extra.pop("question").strip()
             except (ValueError, KeyError, TypeError, AttributeError):
                 raise ValueError(f"line {n}: a JSON line needs a \"question\" string") from None
         if line:
-            questions.append(line)
+            questions.append((line, extra))
     return questions
 
 
