@@ -52,6 +52,13 @@ def test_pieces_of_line_split_words_are_no_words_of_the_paper():
     assert b._glue("by imple-", "menting a") == ("by imple", "")
 
 
+def test_hyphen_kept_when_the_tail_goes_on_with_a_hyphen():
+    """'off-' + 'the-shelf' is "off-the-shelf" (it had become "offthe-shelf": "off" begins words of the paper)."""
+    b = _builder("offer", "offer", "the", "the")
+    assert b._glue("compared to off-", "the-shelf clustering") == ("compared to off-", "")
+    assert b._glue("state-of-", "the-art results") == ("state-of-", "")
+
+
 def test_hyphen_follows_the_paper_when_attested():
     b = _builder("co-occurrence", "co-occurrence", "cooccurrence")
     assert b._glue("co-", "occurrence counts") == ("co-", "")

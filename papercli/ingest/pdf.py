@@ -395,7 +395,7 @@ class _Builder:
         the head is no word of the paper but begins one ("signifi-cantly" next to "significant"), or the
         tail is no word of the paper and the head has 2-3 letters ("as-sumptions", "to-gether") or is no
         word of the paper either ("hierarchi-cal", "meth-ods"); otherwise it is kept ("rule-based",
-        "summary-worthy", "m-estimation")."""
+        "summary-worthy", "m-estimation", and always when the tail goes on with a hyphen: "off-the-shelf")."""
         if text[-1] not in _HYPHENS:
             return text, " "
         if text.endswith("\u00ad"):
@@ -404,7 +404,7 @@ class _Builder:
         tail = re.match(r"[^\W\d_]+", nxt)
         if not (head and tail):
             return text, " "
-        if not nxt[:1].islower():
+        if not nxt[:1].islower() or nxt[tail.end():tail.end() + 1] in _HYPHENS:  # "off-" + "the-shelf": a compound
             return text, ""
         h, t = head.group(1).lower(), tail.group(0).lower()
         joined, hyphenated = self.vocab[h + t], self.vocab[f"{h}-{t}"]
