@@ -373,3 +373,17 @@ def test_reference_entries_across_a_column_break():
     b.close()
     assert b.doc.references == ["Dekang Lin. 1998. Dependency-based evaluation of minipar. In Workshop on the "
                                 "Evaluation of Parsing Systems.", "Metaweb. 2008. Dumps."]
+
+
+def test_rows_of_numbers_anywhere_are_float_text():
+    """A plot's tick labels or a table's rows far from any caption ("79 80 81 ... 89", W04-3236) are float
+    text, never spliced into the sentence beside them; a sentence with numbers in it stays body."""
+    from papercli.ingest.pdf import _mark_figure_text
+
+    def block(text, y0):
+        return Block([Line(text, 0, y0, 200, y0 + 10, 10.0, False, "")], 1)
+
+    page = [block("79 80 81 82 83 84 85 86 87 88 89", 100), block("Flat 58.2 52.8 55.4 Flat+Smoothing 58.9 53.1 55.9", 300),
+            block("We ran 3 seeds and got 58.2, 52.8 and 55.4 on the test set.", 500), block("2 1 2 1", 700)]
+    _mark_figure_text(page, 10.0)
+    assert [b.kind for b in page] == ["caption", "caption", "body", "body"]  # the last: too short to tell

@@ -623,15 +623,26 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
     """Text inside a figure or table (cells, axis labels, plotted words) is part of its float, not body
     text: blocks without a line of running text stacked right above a caption (or right below a table
     caption) and overlapping it horizontally become caption paragraphs, placed like the caption (never
-    inside a sentence) and never picked for a summary."""
+    inside a sentence) and never picked for a summary; so do blocks of mostly numbers anywhere (a table's
+    rows, a plot's ticks: "79 80 81 ... 89")."""
     gap = 2.5 * body
-    for cap in [b for b in blocks if b.kind == "caption"]:
+    captions = [b for b in blocks if b.kind == "caption"]
+    numbers = set()  # ids of blocks that are a table's rows or a plot's ticks: mostly numbers, no running text
+    for b in blocks:
+        tokens = b.text.split()
+        if b.kind == "body" and len(tokens) >= 6 and not _prose_block(b) and \
+                sum(bool(_NUMBER_TOKEN.fullmatch(t)) for t in tokens) >= 0.5 * len(tokens):
+            b.kind = "caption"
+            numbers.add(id(b))
+    for cap in captions:
         # a table under its caption only when nothing sits on top of it (else below is text: references...)
         for above in (True, False) if cap.text.lower().startswith("tab") else (True,):
             edge, marked = (cap.y0 if above else cap.y1), 0
             while True:
-                near = [b for b in blocks if b.kind == "body" and b.x1 > cap.x0 and b.x0 < cap.x1
-                        and not _prose_block(b) and (-2 <= edge - b.y1 <= gap if above else -2 <= b.y0 - edge <= gap)]
+                near = [b for b in blocks if (b.kind == "body" and not _prose_block(b) or id(b) in numbers)
+                        and b.x1 > cap.x0 and b.x0 < cap.x1
+                        and (-2 <= edge - b.y1 <= gap if above else -2 <= b.y0 - edge <= gap)]
+                numbers -= {id(b) for b in near}  # each block joins one chain
                 if not near:
                     break
                 for b in near:
@@ -640,6 +651,9 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
                 edge = min(b.y0 for b in near) if above else max(b.y1 for b in near)
             if marked:
                 break
+
+
+_NUMBER_TOKEN = re.compile(r"[-+±(]?\d[\d.,:/]*%?\)?|[-–—]")
 
 
 def _prose_block(b: Block) -> bool:
