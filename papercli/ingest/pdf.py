@@ -627,11 +627,11 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
     rows, a plot's ticks: "79 80 81 ... 89")."""
     gap = 2.5 * body
     captions = [b for b in blocks if b.kind == "caption"]
+    loose = [b for b in blocks if b.kind == "body" and not _prose_block(b)]  # candidates for float text
     numbers = set()  # ids of blocks that are a table's rows or a plot's ticks: mostly numbers, no running text
-    for b in blocks:
+    for b in loose:
         tokens = b.text.split()
-        if b.kind == "body" and len(tokens) >= 6 and not _prose_block(b) and \
-                sum(bool(_NUMBER_TOKEN.fullmatch(t)) for t in tokens) >= 0.5 * len(tokens):
+        if len(tokens) >= 6 and sum(bool(_NUMBER_TOKEN.fullmatch(t)) for t in tokens) >= 0.5 * len(tokens):
             b.kind = "caption"
             numbers.add(id(b))
     for cap in captions:
@@ -639,8 +639,7 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
         for above in (True, False) if cap.text.lower().startswith("tab") else (True,):
             edge, marked = (cap.y0 if above else cap.y1), 0
             while True:
-                near = [b for b in blocks if (b.kind == "body" and not _prose_block(b) or id(b) in numbers)
-                        and b.x1 > cap.x0 and b.x0 < cap.x1
+                near = [b for b in loose if (b.kind == "body" or id(b) in numbers) and b.x1 > cap.x0 and b.x0 < cap.x1
                         and (-2 <= edge - b.y1 <= gap if above else -2 <= b.y0 - edge <= gap)]
                 numbers -= {id(b) for b in near}  # each block joins one chain
                 if not near:
@@ -659,10 +658,14 @@ _NUMBER_TOKEN = re.compile(r"[-+±(]?\d[\d.,:/]*%?\)?|[-–—]")
 def _prose_block(b: Block) -> bool:
     """Running text: a line of prose, lines of it in a narrow column ("Given multiple constituents that
     cover / identical spans ..."), or a sentence's end ("... according to Figure 5.")."""
+    if any(_prose(ln.text) for ln in b.lines):
+        return True
     words = b.text.split()
+    if len(words) < 5 or len(words) < 12 and not _ends_sentence(b.text[-1:]):
+        return False
     lower = sum(_lower_word(w) for w in words)
-    return (any(_prose(ln.text) for ln in b.lines) or len(b.lines) > 1 and len(words) >= 12 and lower >= 0.75 * len(words)
-            or _ends_sentence(b.text[-1:]) and len(words) >= 5 and lower >= 0.5 * len(words))
+    return (len(b.lines) > 1 and len(words) >= 12 and lower >= 0.75 * len(words)
+            or _ends_sentence(b.text[-1:]) and lower >= 0.5 * len(words))
 
 
 def _prose(text: str) -> bool:
@@ -672,7 +675,7 @@ def _prose(text: str) -> bool:
 
 
 def _lower_word(w: str) -> bool:
-    return w.strip(".,;:()").replace("-", "").isalpha() and w[:1].islower()
+    return w[:1].islower() and w.strip(".,;:()").replace("-", "").isalpha()
 
 
 def _toc_key(text: str) -> str:
