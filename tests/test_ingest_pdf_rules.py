@@ -387,3 +387,12 @@ def test_rows_of_numbers_anywhere_are_float_text():
             block("We ran 3 seeds and got 58.2, 52.8 and 55.4 on the test set.", 500), block("2 1 2 1", 700)]
     _mark_figure_text(page, 10.0)
     assert [b.kind for b in page] == ["caption", "caption", "body", "body"]  # the last: too short to tell
+
+
+def test_a_jump_in_section_numbers_is_reported():
+    """`info` warns when chapter numbers skip ("3 ...", "6 Discussion"): a heading was likely read as text."""
+    from papercli.ingest.pdf import _numbering_gap
+
+    assert _numbering_gap(["1 Introduction", "2 Data", "2.1 Corpus", "3 Results", "Acknowledgments"]) is None
+    assert _numbering_gap(["1 Introduction", "3.1 A simple system", "3.2 Rules", "6 Discussion"]) == (1, 3)
+    assert _numbering_gap(["Introduction", "Method", "Conclusion"]) is None

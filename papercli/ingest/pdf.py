@@ -590,7 +590,16 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
             else:
                 _add_body_block(builder, b)
     builder.close()
+    gap = _numbering_gap([s.heading for s in doc.sections])
+    if gap:
+        doc.warnings.append(f"section numbers jump from {gap[0]} to {gap[1]}: a heading may have been read as text")
     return doc
+
+
+def _numbering_gap(headings: list[str]) -> tuple[int, int] | None:
+    """The first jump in the chapter numbers of numbered headings ("2 ...", "4 ..."), if any."""
+    chapters = [n[0] for n in map(_heading_number, headings) if n]
+    return next(((a, b) for a, b in zip(chapters, chapters[1:]) if b > a + 1), None)
 
 
 def _paper_vocab(pages: list[list[list[Line]]]) -> Counter:
