@@ -162,10 +162,11 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
     index = lexical_index(tuple(t for texts in sentence_texts for t in texts))
     in_titles = {t for title in titles for t in bm25_tokens(title)}
 
+    def known(t: str) -> bool:
+        return t in index.postings or t in in_titles
+
     def mentioned(stems) -> bool:
-        if all(t in index.postings or t in in_titles for t in stems):
-            return True
-        return len(stems) == 1 and any(t in index.postings or t in in_titles for t in kinds.get(stems[0], ()))
+        return all(map(known, stems)) or len(stems) == 1 and any(map(known, kinds.get(stems[0], ())))
 
     words = {w: bm25_tokens(w) for w in dict.fromkeys(content_words(question)) if len(w) > 1}
     words = {w: stems for w, stems in words.items() if stems and not set(stems) <= filler}

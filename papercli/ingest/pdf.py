@@ -637,24 +637,22 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
     gap = 2.5 * body
     captions = [b for b in blocks if b.kind == "caption"]
     loose = [b for b in blocks if b.kind == "body" and not _prose_block(b)]  # candidates for float text
-    numbers = set()  # ids of blocks that are a table's rows or a plot's ticks: mostly numbers, no running text
-    for b in loose:
+    for b in loose:  # a table's rows or a plot's ticks: mostly numbers
         tokens = b.text.split()
         if len(tokens) >= 6 and sum(bool(_NUMBER_TOKEN.fullmatch(t)) for t in tokens) >= 0.5 * len(tokens):
             b.kind = "caption"
-            numbers.add(id(b))
     for cap in captions:
         # a table under its caption only when nothing sits on top of it (else below is text: references...)
         for above in (True, False) if cap.text.lower().startswith("tab") else (True,):
             edge, marked = (cap.y0 if above else cap.y1), 0
             while True:
-                near = [b for b in loose if (b.kind == "body" or id(b) in numbers) and b.x1 > cap.x0 and b.x0 < cap.x1
+                near = [b for b in loose if b.x1 > cap.x0 and b.x0 < cap.x1
                         and (-2 <= edge - b.y1 <= gap if above else -2 <= b.y0 - edge <= gap)]
-                numbers -= {id(b) for b in near}  # each block joins one chain
                 if not near:
                     break
-                for b in near:
+                for b in near:  # each block joins one chain
                     b.kind = "caption"
+                    loose.remove(b)
                 marked += len(near)
                 edge = min(b.y0 for b in near) if above else max(b.y1 for b in near)
             if marked:
@@ -693,8 +691,9 @@ def _toc_key(text: str) -> str:
 
 def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_body: float | None = None) -> None:
     """Heading, caption, footnote (smaller than the page's body type, or a marked block low on the page)
-    or body; `page_body`: the page's body size when smaller than the paper's."""
+    or body; `page_body`: the type size of the page's running text when smaller than the paper's."""
     text, size = b.text, b.size
+    page_body = min(body, page_body or body)
     short = len(text) <= 100 and len(b.lines) <= 2 and not _run_in_heading(b.lines[0], stop=True)
     if is_caption(text):
         b.kind = "caption"
@@ -705,10 +704,10 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_bo
                     or _NUMBERED.match(text) and (b.bold or size > body + 0.5)
                     and sum(c.isalpha() for c in text) > 0.6 * len(text.replace(" ", ""))):
         b.kind, b.level = "heading", _heading_level(text)
-    elif short and len(b.lines) == 1 and size >= (page_body or body) - 0.9 and _plain_numbered_heading(text):
+    elif short and len(b.lines) == 1 and size >= page_body - 0.9 and _plain_numbered_heading(text):
         b.kind, b.level, b.plain = "heading", _heading_level(text), True
-    elif len(text) > 3 and (size < min(body, page_body or body) - 0.9 and b.y0 > 0.6 * height or b.y0 > 0.75 * height and (
-            b.lines[0].marker and size < (page_body or body) - 0.4 or _FOOTNOTE_START.match(text))):
+    elif len(text) > 3 and (size < page_body - 0.9 and b.y0 > 0.6 * height or b.y0 > 0.75 * height and (
+            b.lines[0].marker and size < page_body - 0.4 or _FOOTNOTE_START.match(text))):
         # (a small raised "1" opening a line in body type is a subscript, "f_1^J grows ...", not a mark)
         b.kind = "footnote"
         if b.page == 1 and _VENUE_FOOTER.search(text):  # "Proceedings of ..., pages 9-16", "(c) 2008 ACL"

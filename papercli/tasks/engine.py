@@ -26,6 +26,12 @@ MIN_SPAN_PROB = 0.5  # below this the span head is unsure: quote the whole evide
 DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers must mention (uncalibrated models)
 
 
+def covers(coverage: float, min_coverage: float) -> bool:
+    """The coverage rule: the papers mention at least `min_coverage` of the question's content words
+    (with a float tolerance, so that 3 of 4 words meet 0.75)."""
+    return coverage >= min_coverage - 1e-9
+
+
 @dataclass
 class Evidence:
     doc: int        # index of the document in the inputs
@@ -133,7 +139,7 @@ class Engine:
         texts = [[s.text for _, _, s in r] for r in rows]
         missing, n_words = unmentioned_terms(question, texts, [d.title for d in docs])
         coverage = 1.0 - len(missing) / n_words if n_words else 0.0  # no content word: nothing to look for
-        covered = coverage >= self.min_coverage - 1e-9
+        covered = covers(coverage, self.min_coverage)
         t0 = time.perf_counter()
         ctx = build_context(encoded, self.tok, question, texts)
         if not ctx.sentences:

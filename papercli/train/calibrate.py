@@ -21,6 +21,7 @@ from papercli.eval.metrics import contains_answer
 from papercli.eval.needle import make_needle
 from papercli.eval.reader import QUESTIONS
 from papercli.ingest.document import Paragraph, Section, Sentence
+from papercli.tasks.engine import covers
 
 COVERAGE_GRID = (0.5, 0.6, 2 / 3, 0.75, 0.8, 0.9, 1.0)
 
@@ -77,12 +78,12 @@ def choose_rule(rows: list[tuple[str, float, float, bool]]) -> tuple[float, floa
         raise ValueError("calibration needs answerable and unanswerable questions")
 
     def balanced(t: float, m: float) -> float:
-        answered = lambda c, v: c >= t and v >= m - 1e-9  # noqa: E731
+        answered = lambda c, v: c >= t and covers(v, m)  # noqa: E731
         return (sum(answered(c, v) for c, v in pos) / len(pos) + sum(not answered(c, v) for c, v in neg) / len(neg)) / 2
 
     best = (1.0, 2.0, 0.5)  # refuse everything: chance level, unless a rule does better
     for m in COVERAGE_GRID:
-        covered = sorted({c for _, c, v, _ in rows if v >= m - 1e-9})
+        covered = sorted({c for _, c, v, _ in rows if covers(v, m)})
         for t in [0.0] + covered:
             score = balanced(t, m)
             if score > best[2] + 1e-12:
@@ -101,7 +102,7 @@ def calibrate(engine, papers: int = 40, seed: int = 0, data: str | None = None) 
     min_coverage, threshold, accuracy = choose_rule(rows)
     answered = {}
     for kind, c, v, _ in rows:
-        answered.setdefault(kind, []).append(c >= threshold and v >= min_coverage - 1e-9)
+        answered.setdefault(kind, []).append(c >= threshold and covers(v, min_coverage))
     return {"threshold": threshold, "min_coverage": min_coverage, "balanced_accuracy": round(accuracy, 4),
             "questions": len(rows), "answerable": sum(a for *_, a in rows), "papers": papers,
             "answered_by_set": {k: round(sum(v) / len(v), 3) for k, v in answered.items()},
