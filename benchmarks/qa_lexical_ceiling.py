@@ -24,7 +24,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from papercli.data import covidqa_document, iter_covidqa  # noqa: E402
-from papercli.eval.baselines import BM25, bm25_tokens, body_texts  # noqa: E402
+from papercli.eval.baselines import BM25, body_texts
+from papercli.features import content_stems  # noqa: E402
 from papercli.eval.metrics import contains_answer  # noqa: E402
 
 FEATURES = ["bm25/max", "1/(1+bm25 rank)", "idf coverage", "shared bigrams", "log length",
@@ -36,7 +37,7 @@ def features(question: str, sents: list[str], bm: BM25) -> np.ndarray:
     scores = bm.scores(question)
     top = max(scores.max(initial=0.0), 1e-9)
     rank = np.argsort(np.argsort(-scores, kind="stable"), kind="stable")
-    q = bm25_tokens(question)
+    q = content_stems(question)
     n = len(sents)
     idf = {w: math.log((n - len(bm.postings[w][0]) + 0.5) / (len(bm.postings[w][0]) + 0.5) + 1)
            if w in bm.postings else 0.0 for w in set(q)}
@@ -45,7 +46,7 @@ def features(question: str, sents: list[str], bm: BM25) -> np.ndarray:
     wants_number = question.lower().startswith(NUMERIC)
     rows = []
     for i, s in enumerate(sents):
-        t = bm25_tokens(s)
+        t = content_stems(s)
         present = set(t)
         rows.append([scores[i] / top, 1 / (1 + rank[i]), sum(v for w, v in idf.items() if w in present) / total,
                      len(q_bigrams & set(zip(t, t[1:]))), math.log1p(len(t)),

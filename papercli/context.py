@@ -130,20 +130,20 @@ RANKING_KINDS = ("dataset", "metric")  # generic nouns whose kind words also ran
 def expand_query(question: str) -> str:
     """The question for lexical evidence ranking: a generic noun brings the words of its kind along
     ("What dataset ...?" also looks for "corpus", "treebank", "benchmark")."""
-    from papercli.eval.baselines import bm25_tokens
+    from papercli.features import content_stems
 
-    stems = set(bm25_tokens(question))
-    extra = [KIND_WORDS[k] for k in RANKING_KINDS if bm25_tokens(k)[0] in stems]
+    stems = set(content_stems(question))
+    extra = [KIND_WORDS[k] for k in RANKING_KINDS if content_stems(k)[0] in stems]
     return " ".join([question, *extra])
 
 
 @lru_cache(maxsize=1)
 def _filler_and_kinds() -> tuple[frozenset, dict]:
     """QUESTION_FILLER and KIND_WORDS as Porter stems."""
-    from papercli.eval.baselines import bm25_tokens
+    from papercli.features import content_stems
 
-    filler = frozenset(t for w in QUESTION_FILLER for t in bm25_tokens(w))
-    kinds = {bm25_tokens(w)[0]: frozenset(t for k in ks.split() for t in bm25_tokens(k)) for w, ks in KIND_WORDS.items()}
+    filler = frozenset(t for w in QUESTION_FILLER for t in content_stems(w))
+    kinds = {content_stems(w)[0]: frozenset(t for k in ks.split() for t in content_stems(k)) for w, ks in KIND_WORDS.items()}
     return filler, kinds
 
 
@@ -155,12 +155,12 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
     and QUESTION_FILLER words ("how many", "this paper") are not content words; a KIND_WORDS word is
     mentioned when one of its kind is ("dataset": "corpus").
     """
-    from papercli.eval.baselines import bm25_tokens
+    from papercli.features import content_stems
     from papercli.features import content_words
 
     filler, kinds = _filler_and_kinds()
     index = lexical_index(tuple(t for texts in sentence_texts for t in texts))
-    in_titles = {t for title in titles for t in bm25_tokens(title)}
+    in_titles = {t for title in titles for t in content_stems(title)}
 
     def known(t: str) -> bool:
         return t in index.postings or t in in_titles
@@ -168,7 +168,7 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
     def mentioned(stems) -> bool:
         return all(map(known, stems)) or len(stems) == 1 and any(map(known, kinds.get(stems[0], ())))
 
-    words = {w: bm25_tokens(w) for w in dict.fromkeys(content_words(question)) if len(w) > 1}
+    words = {w: content_stems(w) for w in dict.fromkeys(content_words(question)) if len(w) > 1}
     words = {w: stems for w, stems in words.items() if stems and not set(stems) <= filler}
     return [w for w, stems in words.items() if not mentioned(stems)], len(words)
 

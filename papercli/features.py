@@ -52,7 +52,17 @@ def section_type(heading: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
+    """Lower-case words of `text` minus stopwords (unstemmed: the sentence features' words)."""
     return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+def content_stems(text: str) -> list[str]:
+    """Lower-case alphanumeric words minus stopwords, then Porter-stemmed as rouge-score stems them: the
+    words BM25, keyword weights and question coverage compare (stopwords go before stemming, so "this"
+    never becomes a content stem "thi")."""
+    from papercli.train.labels import rouge_tokens
+
+    return rouge_tokens(" ".join(w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS))
 
 
 def sentence_features(doc: Document) -> list[list[float]]:

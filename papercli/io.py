@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -19,7 +20,7 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -31,6 +32,11 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def write_json(path: str | os.PathLike, obj, indent: int = 1) -> None:
+    """Write `obj` as JSON to path atomically (results, configs, calibration: never half a file)."""
+    write_atomic(path, json.dumps(obj, indent=indent) + "\n")
 
 
 def output_names(paths: list[str], ext: str, stem: bool = False) -> dict[str, str]:

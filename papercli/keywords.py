@@ -17,22 +17,21 @@ from typing import Iterable
 
 import numpy as np
 
-from papercli.features import STOPWORDS, section_type
+from papercli.features import content_stems, section_type
 from papercli.ingest.document import Document
-from papercli.train.labels import rouge_tokens
 
 STATISTICS = ("log_count", "log_count_introduction", "log_count_conclusion", "log_count_first_10pct",
               "first_position", "in_title", "idf", "sections", "log_count_x_idf", "in_introduction",
               "in_conclusion")
 
 
-def content_stems(text: str) -> tuple[str, ...]:
-    """ROUGE's stemmed tokens of `text` that are content words."""
-    return tuple(t for t in rouge_tokens(text) if len(t) > 1 and not t.isdigit() and t not in STOPWORDS)
+def keyword_stems(text: str) -> tuple[str, ...]:
+    """The content stems of `text` that can be keywords: no numbers, no one-letter words."""
+    return tuple(t for t in content_stems(text) if len(t) > 1 and not t.isdigit())
 
 
 def body_stems(doc: Document) -> set[str]:
-    return {w for _, _, s in doc.body_sentences() for w in content_stems(s.text)}
+    return {w for _, _, s in doc.body_sentences() for w in keyword_stems(s.text)}
 
 
 MIN_DF = 2  # stems in fewer training papers count as unseen (keeps keywords.json small)
@@ -78,11 +77,11 @@ def word_table(doc: Document, df: dict[str, int], papers: int) -> tuple[list[str
     """The body's content stems and their STATISTICS rows (`df`: document frequency over `papers`)."""
     rows = list(doc.body_sentences())
     n = max(len(rows), 1)
-    title = set(content_stems(doc.title or ""))
+    title = set(keyword_stems(doc.title or ""))
     count, intro, concl, early, first, sections = Counter(), Counter(), Counter(), Counter(), {}, defaultdict(set)
     for i, (k, sec, sent) in enumerate(rows):
         kind = section_type(sec.heading or "")
-        for w in content_stems(sent.text):
+        for w in keyword_stems(sent.text):
             count[w] += 1
             intro[w] += kind == "introduction"
             concl[w] += kind == "conclusion"
@@ -108,7 +107,7 @@ def train_keyword_model(pairs: Iterable[tuple[Document, str]], l2: float = 1.0) 
     xs, ys = [], []
     for doc, reference in pairs:
         words, x = word_table(doc, df, len(pairs))
-        ref = set(content_stems(reference))
+        ref = set(keyword_stems(reference))
         xs.append(x)
         ys.append(np.array([float(w in ref) for w in words]))
     lr = FeatureLR(l2).fit(np.vstack(xs), np.concatenate(ys))

@@ -6,7 +6,6 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from papercli.bench_attention import peak_rss
 from papercli.longnet.attention import DilatedSelfAttention, dilated_attention
 from papercli.longnet.rotary import apply_rotary
 

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
-from papercli.keywords import STATISTICS, KeywordModel, content_stems, train_keyword_model, word_table
+from papercli.keywords import STATISTICS, KeywordModel, keyword_stems, train_keyword_model, word_table
 
 
 def _doc(sections, title="", source="doc"):
@@ -13,8 +13,10 @@ def _doc(sections, title="", source="doc"):
         Section(heading, 1, 1, [Paragraph([Sentence(s, 1) for s in sents])]) for heading, sents in sections])
 
 
-def test_content_stems_are_rouge_stems_without_stopwords():
-    assert content_stems("The summaries of 12 papers, e.g. ACL-2016!") == ("summari", "paper", "acl")
+def test_keyword_stems_are_rouge_stems_without_stopwords():
+    assert keyword_stems("The summaries of 12 papers, e.g. ACL-2016!") == ("summari", "paper", "acl")
+    # stopwords go before stemming: "this", "based", "only", "however" are no keywords ("thi", "base", ...)
+    assert keyword_stems("This is based only on parsing, however") == ("pars",)
 
 
 def test_word_table_counts_where_a_word_occurs():

@@ -142,9 +142,29 @@ def test_training_resumes_exactly(tmp_path, mlm_steps, stop):
     model_cfg = LongNetConfig(vocab_size=16000, **TINY)
     straight = load_model(train(TrainConfig(out=str(tmp_path / "a"), steps=4, **cfg), model_cfg))
     train(TrainConfig(out=str(tmp_path / "b"), steps=stop, **cfg), model_cfg)  # interrupted
+    # ... after logging a step past its last checkpoint, between the renames of a new checkpoint
+    with open(tmp_path / "b" / "log.jsonl", "a") as log:
+        log.write(json.dumps({"step": stop + 1, "tokens": 0, "sec": 0}) + "\n")
+    (tmp_path / "b" / "checkpoint").rename(tmp_path / "b" / "checkpoint.old")
     resumed = load_model(train(TrainConfig(out=str(tmp_path / "b"), steps=4, **cfg), model_cfg))
     for (k, a), (_, b) in zip(straight.state_dict().items(), resumed.state_dict().items()):
         torch.testing.assert_close(a, b, rtol=0, atol=0, msg=k)
+    assert [json.loads(line)["step"] for line in open(tmp_path / "b" / "log.jsonl")] == [1, 2, 3, 4]
+    assert sorted(p.name for p in (tmp_path / "b").glob("checkpoint*")) == ["checkpoint"]
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "shared" / "data" / "papers.jsonl.gz").exists(),
+                    reason="needs ../shared/data")
+def test_prepared_papers_are_rebuilt_for_other_data(tmp_path, capsys):
+    from papercli.train.loop import TrainConfig, prepare_papers
+    from papercli.tokenizer import Tokenizer
+
+    tok = Tokenizer(str(TOKENIZER))
+    assert len(prepare_papers(TrainConfig(out=str(tmp_path), tokenizer=str(TOKENIZER), limit=3), tok)) == 3
+    assert len(prepare_papers(TrainConfig(out=str(tmp_path), tokenizer=str(TOKENIZER), limit=3), tok)) == 3
+    assert "preparing the papers again" not in capsys.readouterr().err  # the cache was used
+    assert len(prepare_papers(TrainConfig(out=str(tmp_path), tokenizer=str(TOKENIZER), limit=2), tok)) == 2
+    assert "preparing the papers again" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "shared" / "data" / "papers.jsonl.gz").exists(),

@@ -6,8 +6,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "papercli-longnet-small"
 FILES = ("model.safetensors", "config.json", "tokenizer.model", "calibration.json", "keywords.json", "MODEL_CARD.md")

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from papercli.features import STOPWORDS, content_words, sentence_features
+from papercli.features import content_stems, content_words, sentence_features
 from papercli.ingest.document import Document
 from papercli.ingest.sentences import is_caption, without_citations
 
@@ -79,11 +79,11 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
                 chosen.append(i)
                 used += sizes[i]
         return chosen or _best_of_any_length(bags, unfit, never, scores, count)
-    from papercli.keywords import content_stems
+    from papercli.keywords import keyword_stems
 
     z = np.asarray(scores, dtype=float)
     z = (z - z.mean()) / (z.std() + 1e-9) if len(z) else z
-    stems = [list(dict.fromkeys(content_stems(s))) for s in sentences]  # ordered: float sums the same in every process
+    stems = [list(dict.fromkeys(keyword_stems(s))) for s in sentences]  # ordered: float sums the same in every process
     lengths = [max(len(s.split()), 1) ** KEYWORD_LENGTH_POWER for s in sentences]
     covered: set[str] = set()
     left = set(range(len(sentences)))
@@ -230,18 +230,11 @@ def train_feature_lr(pairs: Iterable[tuple[Document, str]], words: int, l2: floa
     return FeatureLR(l2).fit(np.vstack(xs), np.concatenate(ys))
 
 
-def bm25_tokens(text: str) -> list[str]:
-    """Lower-cased alphanumeric words minus stopwords, Porter-stemmed as rouge-score stems them."""
-    from papercli.train.labels import rouge_tokens
-
-    return rouge_tokens(" ".join(w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS))
-
-
 class BM25:
     """Okapi BM25 over short documents (here: sentences)."""
 
     def __init__(self, docs: Sequence[str], k1: float = 1.5, b: float = 0.75,
-                 tokenize: Callable[[str], list[str]] = bm25_tokens):
+                 tokenize: Callable[[str], list[str]] = content_stems):
         self.tokenize = tokenize
         self.n = len(docs)
         lens = np.array([0.0] * self.n)

@@ -6,7 +6,6 @@ evidence sentence is the fact. A control run also puts the question at the start
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from functools import lru_cache
@@ -16,10 +15,12 @@ from typing import Callable
 import numpy as np
 
 from papercli.data import iter_records, record_to_document
-from papercli.eval.baselines import BM25, bm25_tokens, body_texts
+from papercli.eval.baselines import BM25, body_texts
+from papercli.features import content_stems
 from papercli.eval.metrics import contains_answer
 from papercli.eval.summarize import load_engine, log
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
+from papercli.io import write_json
 
 DEFAULT_LENGTHS = (1000, 4000, 16000, 64000, 256000, 1000000)
 _ATTRIBUTES = ("calibration constant", "serial number", "reference frequency", "activation threshold",
@@ -110,7 +111,7 @@ def with_needle(base: Document, fact: str, depth: float, question_first: str | N
 
 def bm25_system() -> System:
     """BM25 as a needle system: the top sentence is both the answer and the evidence."""
-    tokenize = lru_cache(maxsize=None)(bm25_tokens)  # contexts share their sentences across depths
+    tokenize = lru_cache(maxsize=None)(content_stems)  # contexts share their sentences across depths
 
     def ask(doc: Document, question: str) -> tuple[str | None, list[int]]:
         sents = body_texts(doc)
@@ -226,6 +227,6 @@ def run(data: str | None, lengths, depths: int, seeds: int, out: str | None, mod
     print_table(result)
     if out:
         Path(out).mkdir(parents=True, exist_ok=True)
-        (Path(out) / "needle.json").write_text(json.dumps(result, indent=1))
+        write_json(Path(out) / "needle.json", result)
         plot(result, Path(out) / "needle.png")
     return result

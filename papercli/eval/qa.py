@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from papercli.data import covidqa_document, iter_covidqa
 from papercli.eval.baselines import BM25, body_texts
 from papercli.eval.metrics import exact_match, f1_score, hit_at_k, mean_ci
 from papercli.eval.summarize import load_engine, log
+from papercli.io import write_json
 
 METRICS = ("em", "f1", "hit1", "hit3", "refused")
 
@@ -72,5 +72,5 @@ def run(data: str | None, limit: int | None, out: str | None, model_dir: str | N
     print_table(result)
     if out:
         Path(out).mkdir(parents=True, exist_ok=True)
-        (Path(out) / "qa.json").write_text(json.dumps(result, indent=1))
+        write_json(Path(out) / "qa.json", result)
     return result

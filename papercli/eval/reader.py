@@ -5,7 +5,6 @@ the question with its generic nouns' kind words, as the model's lexical features
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from papercli.data import iter_records, record_to_document
 from papercli.eval.baselines import BM25, body_texts
 from papercli.eval.metrics import contains_answer, mean_ci
 from papercli.eval.summarize import load_engine
+from papercli.io import write_json
 
 METRICS = ("hit1", "hit3", "refused")
 QUESTIONS = {  # a reader's questions about a paper as a whole, by SciREX entity kind
@@ -82,5 +82,5 @@ def run(data: str | None, out: str | None, model_dir: str | None) -> dict:
     print_table(result)
     if out:
         Path(out).mkdir(parents=True, exist_ok=True)
-        (Path(out) / "reader.json").write_text(json.dumps(result, indent=1))
+        write_json(Path(out) / "reader.json", result)
     return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Callable
@@ -11,6 +10,7 @@ from papercli.data import iter_records, record_to_document
 from papercli.eval import baselines as bl
 from papercli.eval.metrics import ROUGE_KEYS, budget_indices, budget_summary, mean_ci, rouge
 from papercli.ingest.document import Document
+from papercli.io import write_json
 
 REFERENCES = ("abstract", "human", "challenge", "approach", "outcome", "clscisumm_human")
 PARTS = 5  # position in the paper, in fifths of its body sentences, for the oracle-recall table
@@ -207,6 +207,6 @@ def run(data: str | None, split: str, words: int, limit: int | None, train_paper
     if out:
         out_dir = Path(out)
         out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "summarize.json").write_text(json.dumps(result, indent=1))
+        write_json(out_dir / "summarize.json", result)
         plot(result, out_dir / "summarize.png")
     return result

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import pymupdf
 
@@ -558,7 +558,7 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
         sizes[ln.size] += len(ln.text)
     vocab = _paper_vocab(raw_pages)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
-    toc = {_toc_key(t): lvl for lvl, t, _ in pdf.get_toc()} if pdf.get_toc() else {}
+    toc = {_toc_key(t): lvl for lvl, t, _ in pdf.get_toc()}
 
     pages = []
     for pno, blocks in enumerate(raw_pages):
@@ -675,6 +675,7 @@ def _prose_block(b: Block) -> bool:
             or _ends_sentence(b.text[-1:]) and lower >= 0.5 * len(words))
 
 
+@lru_cache(maxsize=8192)  # asked per line for the page's type size, then again per block
 def _prose(text: str) -> bool:
     """A line of running text, not a table row: 8+ words, nearly all of them lower-case words."""
     words = text.split()

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
+from papercli.io import write_json
 from papercli.longnet.attention import DilatedSelfAttention, dilated_attention, padded_length
 
 INFERENCE_CHUNK = 16384  # tokens per slice of the position-wise layers in the in-place inference path
@@ -38,7 +38,7 @@ class LongNetConfig:
     num_question_features: int = 3
 
     def save(self, path: Path) -> None:
-        Path(path).write_text(json.dumps(asdict(self), indent=2))
+        write_json(path, asdict(self), indent=2)
 
     @classmethod
     def load(cls, path: Path) -> "LongNetConfig":

@@ -11,7 +11,6 @@ of answer-vs-refuse is kept (ties: the lower coverage, then the lower threshold,
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from papercli.eval.metrics import contains_answer
 from papercli.eval.needle import make_needle
 from papercli.eval.reader import QUESTIONS
 from papercli.ingest.document import Paragraph, Section, Sentence
+from papercli.io import write_json
 from papercli.tasks.engine import covers
 
 COVERAGE_GRID = (0.5, 0.6, 2 / 3, 0.75, 0.8, 0.9, 1.0)
@@ -111,5 +111,5 @@ def calibrate(engine, papers: int = 40, seed: int = 0, data: str | None = None) 
 
 def write_calibration(engine, model_dir: Path, **kw) -> dict:
     result = calibrate(engine, **kw)
-    (Path(model_dir) / "calibration.json").write_text(json.dumps(result, indent=2))
+    write_json(Path(model_dir) / "calibration.json", result, indent=2)
     return result

@@ -97,9 +97,9 @@ def body_question(texts: list[str], rng: random.Random) -> tuple[str, int, str] 
 def _relation_questions(rec: dict, texts: list[str]) -> list[tuple[str, int, str]]:
     out = []
     for rel in rec.get("meta", {}).get("relations", [])[:6]:
-        for ask, field in (("Which dataset is {m} evaluated on for {t}?", "dataset"),
-                           ("Which metric is reported for {m} on {d}?", "metric")):
-            answer = rel.get(field)
+        for ask, kind in (("Which dataset is {m} evaluated on for {t}?", "dataset"),
+                          ("Which metric is reported for {m} on {d}?", "metric")):
+            answer = rel.get(kind)
             if not answer:
                 continue
             for i, t in enumerate(texts):

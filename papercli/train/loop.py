@@ -10,9 +10,11 @@ Each phase has its own warmup and cosine schedule. Checkpoints are safetensors +
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import math
 import random
+import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -20,10 +22,12 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from safetensors.torch import load_file
 
 from papercli.context import build_context, context_inputs
-from papercli.data import iter_records
-from papercli.longnet.model import LongNet, LongNetConfig, load_model, save_model
+from papercli.data import DEFAULT_DATA, iter_records
+from papercli.io import write_json
+from papercli.longnet.model import LongNet, LongNetConfig, save_model
 from papercli.tokenizer import Tokenizer
 from papercli.train.examples import TASKS, Example, Paper, make_example, prepare_paper
 
@@ -50,11 +54,17 @@ class TrainConfig:
 
 
 def prepare_papers(cfg: TrainConfig, tok: Tokenizer) -> list[Paper]:
-    """Train-split papers with labels, cached as gzip JSON lines in the run folder."""
+    """Train-split papers with labels, cached as gzip JSON lines in the run folder. The first line is the
+    cache key (data file, limit, tokenizer hash): a cache made from other data or another tokenizer is rebuilt."""
     cache = Path(cfg.out) / "papers.jsonl.gz"
+    key = {"data": str(Path(cfg.data or DEFAULT_DATA / "papers.jsonl.gz").resolve()), "limit": cfg.limit,
+           "tokenizer": hashlib.sha256(Path(cfg.tokenizer).read_bytes()).hexdigest()}
     if cache.exists():
         with gzip.open(cache, "rt") as f:
-            return [Paper.from_dict(json.loads(line)) for line in f]
+            if json.loads(f.readline()) == {"key": key}:
+                return [Paper.from_dict(json.loads(line)) for line in f]
+        print(f"{cache}: made from other data or another tokenizer; preparing the papers again",
+              file=sys.stderr, flush=True)
     papers = []
     recs = list(iter_records(cfg.data, split="train"))[: cfg.limit]
     for k, rec in enumerate(recs):
@@ -66,6 +76,7 @@ def prepare_papers(cfg: TrainConfig, tok: Tokenizer) -> list[Paper]:
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(".tmp")
     with gzip.open(tmp, "wt") as f:
+        f.write(json.dumps({"key": key}) + "\n")
         for p in papers:
             f.write(json.dumps(p.to_dict()) + "\n")
     tmp.replace(cache)
@@ -121,23 +132,29 @@ def _lr(cfg: TrainConfig, step: int) -> float:
 
 
 def _save_checkpoint(model, opt, step: int, out: Path) -> None:
+    """Weights, optimizer state and step, written to checkpoint.tmp/ and then renamed into place: a crash
+    at any moment leaves one complete checkpoint (checkpoint/, or checkpoint.old/ between the renames)."""
     from safetensors.torch import save_file
 
-    ckpt = out / "checkpoint"
-    save_model(model, ckpt)
+    tmp, ckpt, old = out / "checkpoint.tmp", out / "checkpoint", out / "checkpoint.old"
+    shutil.rmtree(tmp, ignore_errors=True)
+    save_model(model, tmp)
     state = opt.state_dict()
     tensors = {f"{i}.{k}": v for i, s in state["state"].items() for k, v in s.items() if torch.is_tensor(v)}
-    save_file(tensors, str(ckpt / "optimizer.safetensors"))
-    (ckpt / "state.json").write_text(json.dumps({"step": step}))
+    save_file(tensors, str(tmp / "optimizer.safetensors"))
+    (tmp / "state.json").write_text(json.dumps({"step": step}))
+    if ckpt.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        ckpt.rename(old)
+    tmp.rename(ckpt)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _load_checkpoint(model, opt, out: Path) -> int:
-    from safetensors.torch import load_file
-
-    ckpt = out / "checkpoint"
-    if not (ckpt / "state.json").exists():
+    ckpt = next((d for d in (out / "checkpoint", out / "checkpoint.old") if (d / "state.json").exists()), None)
+    if ckpt is None:
         return 0
-    model.load_state_dict(load_model(ckpt).state_dict())
+    model.load_state_dict(load_file(str(ckpt / "model.safetensors")))
     tensors = load_file(str(ckpt / "optimizer.safetensors"))
     state = opt.state_dict()
     for key, v in tensors.items():
@@ -164,14 +181,31 @@ def train(cfg: TrainConfig, model_cfg: LongNetConfig | None = None) -> Path:
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
     if cfg.init:
-        model.load_state_dict(load_model(cfg.init).state_dict())
+        model.load_state_dict(load_file(str(Path(cfg.init) / "model.safetensors")))
     step = _load_checkpoint(model, opt, out)  # a checkpoint, when there is one, replaces the init weights
     tasks = {**TASKS, "summary": cfg.summary_weight, "question": cfg.question_weight}
-    (out / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2))
+    write_json(out / "train_config.json", asdict(cfg), indent=2)
     print(f"{len(papers)} papers, {model.num_parameters() / 1e6:.2f}M parameters, from step {step}",
           file=sys.stderr, flush=True)
     model.train()
-    log = open(out / "log.jsonl", "a")
+    with _log_from(out / "log.jsonl", step) as log:
+        _loop(cfg, model, opt, papers, tok, tasks, step, out, log)
+    save_model(model, out / "final")
+    return out / "final"
+
+
+def _log_from(path: Path, step: int):
+    """The training log opened for appending after `step`: lines of later steps (logged before a crash, then
+    redone from the checkpoint) are dropped."""
+    if path.exists():
+        kept = [ln for ln in path.read_text().splitlines(keepends=True) if json.loads(ln)["step"] <= step]
+        path.write_text("".join(kept))
+    return open(path, "a")
+
+
+def _loop(cfg: TrainConfig, model: LongNet, opt, papers: list[Paper], tok: Tokenizer, tasks: dict,
+          step: int, out: Path, log) -> None:
+    """Steps from `step` to cfg.steps: one seeded example each, a checkpoint every cfg.ckpt_every."""
     t0 = time.time()
     while step < cfg.steps:
         pretraining = step < cfg.mlm_steps
@@ -202,5 +236,3 @@ def train(cfg: TrainConfig, model_cfg: LongNetConfig | None = None) -> Path:
                   file=sys.stderr, flush=True)
         if step % cfg.ckpt_every == 0 or step == cfg.steps:
             _save_checkpoint(model, opt, step, out)
-    save_model(model, out / "final")
-    return out / "final"

@@ -16,13 +16,13 @@ def extra(doc):
     rows = list(doc.body_sentences()); n = max(len(rows), 1)
     cue, late, heads, parfirst, first_sec, res = Counter(), Counter(), set(), Counter(), Counter(), Counter()
     for s in doc.sections:
-        heads |= set(K.content_stems(s.heading or ""))
+        heads |= set(K.keyword_stems(s.heading or ""))
     for sec in doc.sections:
         for p in sec.paragraphs:
             if p.sentences:
-                for w in K.content_stems(p.sentences[0].text): parfirst[w] += 1
+                for w in K.keyword_stems(p.sentences[0].text): parfirst[w] += 1
     for i, (k, sec, sent) in enumerate(rows):
-        ws = K.content_stems(sent.text)
+        ws = K.keyword_stems(sent.text)
         c, r_ = bool(_CUE_CONTRIB.search(sent.text)), bool(_CUE_RESULT.search(sent.text))
         for w in ws:
             cue[w] += c; res[w] += r_; late[w] += i >= 0.9 * n; first_sec[w] += k == 0
@@ -34,7 +34,7 @@ def data(pairs, use_extra):
         words, x = K.word_table(d, df, len(pf))
         if use_extra and words:
             f = extra(d); x = np.hstack([x, np.array([f(w) for w in words])])
-        ref = set(K.content_stems(ab)); xs.append(x); ys.append(np.array([float(w in ref) for w in words]))
+        ref = set(K.keyword_stems(ab)); xs.append(x); ys.append(np.array([float(w in ref) for w in words]))
     return xs, ys
 
 def auc(p, y):

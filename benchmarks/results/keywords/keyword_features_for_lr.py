@@ -6,12 +6,12 @@ from papercli.eval import baselines as bl
 from papercli.eval.summarize import spread
 from papercli.eval.metrics import rouge, budget_summary
 from papercli.features import sentence_features
-from papercli.keywords import KeywordModel, content_stems
+from papercli.keywords import KeywordModel, keyword_stems
 km = KeywordModel.load("models/papercli-longnet-small/keywords.json")
 def kfeat(doc, kw):
     out = []
     for t in bl.body_texts(doc):
-        st = set(content_stems(t)); n = max(len(t.split()), 1)
+        st = set(keyword_stems(t)); n = max(len(t.split()), 1)
         m = sum(kw.get(w, 0.0) for w in st)
         out.append([m / (n + 5), m, max([kw.get(w, 0.0) for w in st], default=0.0)])
     return out

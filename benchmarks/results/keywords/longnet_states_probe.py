@@ -3,7 +3,7 @@ Train papers only (fit 300 / held-out 150); pooled first-token states per stem +
 import json, re, numpy as np, torch
 from papercli.data import iter_records, record_to_document
 from papercli.eval.baselines import FeatureLR
-from papercli.keywords import KeywordModel, content_stems
+from papercli.keywords import KeywordModel, keyword_stems
 from papercli.context import build_context, context_inputs
 from papercli.tasks.engine import Engine
 torch.set_num_threads(2)
@@ -26,14 +26,14 @@ for k, rec in enumerate(recs):
         first, text = None, ""
         for t in list(range(ref.start, ref.end)) + [None]:
             if t is None or (starts[ctx.ids[t]] and first is not None):
-                for s in content_stems(text):
+                for s in keyword_stems(text):
                     if s in idx: acc[idx[s]] += h[first].numpy(); cnt[idx[s]] += 1
                 first, text = None, ""
                 if t is None: break
             if first is None: first = t
             text += texts[ctx.ids[t]]
     hs = acc / np.maximum(cnt, 1)[:, None]
-    ab = set(content_stems(rec["abstract"]))
+    ab = set(keyword_stems(rec["abstract"]))
     rows.append((x, hs, np.array([float(w in ab) for w in words])))
     if k % 50 == 0: print(k, flush=True)
 def auc(p, y):

@@ -8,7 +8,7 @@ recs = list(iter_records(None, split="train"))
 held = recs[::8][:250]; fit = [r for i, r in enumerate(recs) if i % 8 != 0]
 pf = [(record_to_document(r), r["abstract"]) for r in fit]
 ph = [(record_to_document(r), r["abstract"]) for r in held]
-body = [K.body_stems(d) for d, _ in pf]; abst = [set(K.content_stems(a)) for _, a in pf]
+body = [K.body_stems(d) for d, _ in pf]; abst = [set(K.keyword_stems(a)) for _, a in pf]
 dfc = Counter(w for b in body for w in b); hit = Counter(w for b, a in zip(body, abst) for w in b & a)
 df = {w: c for w, c in dfc.items() if c >= 2}
 base = sum(hit.values()) / sum(dfc.values()); print("base rate", round(base, 4))
@@ -17,7 +17,7 @@ def prior(w, alpha=5.0):
 def data(pairs, loo=False):
     xs, ys = [], []
     for d, ab in pairs:
-        words, x = K.word_table(d, df, len(pf)); ref = set(K.content_stems(ab))
+        words, x = K.word_table(d, df, len(pf)); ref = set(K.keyword_stems(ab))
         x = np.hstack([x, np.array([[prior(w)] for w in words]).reshape(len(words), 1)])
         xs.append(x); ys.append(np.array([float(w in ref) for w in words]))
     return xs, ys

@@ -4,7 +4,7 @@ import gzip, json, sys
 import numpy as np
 import torch
 from papercli.data import iter_records, record_to_document
-from papercli.keywords import KeywordModel, content_stems
+from papercli.keywords import KeywordModel, keyword_stems
 from papercli.longnet.model import LongNet, LongNetConfig, load_model, save_model
 
 km = KeywordModel.load("models/papercli-longnet-small/keywords.json")
@@ -12,7 +12,7 @@ km = KeywordModel.load("models/papercli-longnet-small/keywords.json")
 def kfeat(texts, kw):
     out = []
     for t in texts:
-        st = set(content_stems(t)); n = max(len(t.split()), 1)
+        st = set(keyword_stems(t)); n = max(len(t.split()), 1)
         m = sum(kw.get(w, 0.0) for w in st)
         out.append([m / (n + 5), m / 10.0, max([kw.get(w, 0.0) for w in st], default=0.0)])
     return out

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from papercli.data import record_to_document
 from papercli.eval import baselines as bl
 from papercli.eval.metrics import budget_summary, rouge
-from papercli.keywords import KeywordModel, content_stems
+from papercli.keywords import KeywordModel, keyword_stems
 from papercli.ingest.sentences import without_citations
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/results: dev_scores
 from dev_scores import load_dev  # noqa: E402
@@ -16,14 +16,14 @@ def sal_feats(sents, scores, words):
     z = (s - s.mean()) / (s.std() + 1e-9)
     wmass, wmax = defaultdict(float), defaultdict(lambda: -9.0)
     for t, pi, zi in zip(sents, p, z):
-        for w in set(content_stems(t)):
+        for w in set(keyword_stems(t)):
             wmass[w] += pi; wmax[w] = max(wmax[w], zi)
     return np.array([[math.log(wmass[w] + 1e-6), wmax[w]] for w in words])
 rows = []
 for d in data:
     doc = record_to_document(d["rec"])
     words, x = km.table(doc)
-    ref = set(content_stems(d["rec"]["abstract"]))
+    ref = set(keyword_stems(d["rec"]["abstract"]))
     y = np.array([float(w in ref) for w in words])
     xs = sal_feats(d["sents"], d["model"], words)
     rows.append((words, x, xs, y))

@@ -4,7 +4,7 @@ from pathlib import Path
 from collections import Counter
 from papercli.eval import baselines as bl
 from papercli.eval.metrics import budget_summary, rouge
-from papercli.keywords import content_stems
+from papercli.keywords import keyword_stems
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/results: dev_scores
 from dev_scores import load_dev  # noqa: E402
 data = load_dev()[::2]
@@ -18,7 +18,7 @@ def run(kwfn):
 from papercli.ingest.sentences import without_citations
 for d in data:
     d["sents2"]=[without_citations(s) for s in d["sents"]]
-    d["abs"]=Counter(content_stems(d["rec"]["abstract"]))
+    d["abs"]=Counter(keyword_stems(d["rec"]["abstract"]))
 print("shipped kw", run(lambda d: d["kw"]))
 print("true set kw (1.0)", run(lambda d: {w: 1.0 for w in d["abs"]}))
 print("true set kw (0.5)", run(lambda d: {w: 0.5 for w in d["abs"]}))
