@@ -654,6 +654,14 @@ def _kind(e: BaseException) -> set[str]:
     return {c.__name__ for c in type(e).__mro__}
 
 
+def _one_line(e: BaseException) -> str:
+    """An unexpected error as one line: "FILE: reason" for a file error, else the error's type and first line."""
+    if isinstance(e, OSError) and e.strerror:
+        return f"{e.filename}: {e.strerror}" if e.filename else e.strerror
+    first = next((ln for ln in str(e).splitlines() if ln.strip()), "")
+    return f"{type(e).__name__}: {first}" if first else type(e).__name__
+
+
 def main() -> None:
     """The console script: usage errors are one line on stderr (exit 2), like every other error."""
     if os.environ.get("NO_COLOR"):
@@ -665,10 +673,13 @@ def main() -> None:
         code = 130
     except Exception as e:
         kinds = _kind(e)
-        if "UsageError" not in kinds:
+        if "UsageError" in kinds:
+            ctx = getattr(e, "ctx", None)
+            if "NoArgsIsHelpError" not in kinds:  # ("papercli" alone has printed its help) unknown option, bad value...
+                err(f"{e.format_message()} (see '{ctx.command_path if ctx else 'papercli'} --help')")
+        elif os.environ.get("PAPERCLI_DEBUG"):
             raise
-        ctx = getattr(e, "ctx", None)
-        if "NoArgsIsHelpError" not in kinds:  # ("papercli" alone has printed its help) unknown option, bad value...
-            err(f"{e.format_message()} (see '{ctx.command_path if ctx else 'papercli'} --help')")
+        else:  # an error no command handles (a missing --data file, the GPU out of memory): one line, never a traceback
+            err(f"{_one_line(e)} (PAPERCLI_DEBUG=1 shows the traceback)")
         code = EXIT_FATAL
     sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -215,3 +215,16 @@ def test_usage_errors_are_one_line():
         assert r.stderr.startswith(start) and len(r.stderr.splitlines()) == 1, r.stderr
     r = subprocess.run([sys.executable, "-m", "papercli"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 2 and "Usage: papercli" in r.stdout  # no command: the help
+
+
+def test_unexpected_errors_are_one_line(tmp_path):
+    """An error no command handles (here a missing --data file) is one line and exit 2, never a traceback;
+    PAPERCLI_DEBUG=1 shows the traceback."""
+    args = [sys.executable, "-m", "papercli", "train", "keywords", "--data", str(tmp_path / "none.jsonl.gz"),
+            "--out", str(tmp_path / "k.json")]
+    r = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 2 and r.stderr.splitlines() == [
+        f"papercli: {tmp_path / 'none.jsonl.gz'}: No such file or directory (PAPERCLI_DEBUG=1 shows the traceback)"]
+    r = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120,
+                       env={**os.environ, "PAPERCLI_DEBUG": "1"})
+    assert r.returncode != 0 and "Traceback" in r.stderr

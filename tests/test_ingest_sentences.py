@@ -94,3 +94,17 @@ def test_inline_numbered_list_items_keep_their_numbers():
     # a number that a word asks for ("Section 4.", "Fig. 2.") is not the next item
     assert split_sentences("Steps: 1. see the start 2. read Section 3. Then we go.") == [
         "Steps:", "1. see the start", "2. read Section 3.", "Then we go."]
+
+
+def test_splitting_is_linear_in_the_paragraph_length(monkeypatch):
+    """A long paragraph without a sentence break (a text file of one 200 KB line): bracket depth is counted
+    once per character, not once per candidate break (which made a 480 KB line take minutes)."""
+    from papercli.ingest import sentences
+
+    scanned = []
+    depth = sentences._depth
+    monkeypatch.setattr(sentences, "_depth", lambda text, d=0: scanned.append(len(text)) or depth(text, d))
+    text = "alpha beta (gamma delta. " * 8000
+    assert split_sentences(text) == [text.strip()]
+    assert sum(scanned) <= len(text)
+    assert split_sentences("See (Smith. Jones) here. Next one.") == ["See (Smith. Jones) here.", "Next one."]

@@ -183,7 +183,8 @@ def oracle_indices(sentences: Sequence[str], reference: str, words: int) -> list
 
 
 class FeatureLR:
-    """L2-regularised logistic regression over standardised `sentence_features`, fit by Newton steps."""
+    """L2-regularised logistic regression over standardised feature rows (`sentence_features` for the
+    feature baseline, word statistics for papercli.keywords), fit by Newton steps."""
 
     def __init__(self, l2: float = 1.0):
         self.l2 = l2

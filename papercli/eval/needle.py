@@ -22,7 +22,6 @@ from papercli.eval.summarize import load_engine, log
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
 from papercli.io import write_json
 
-DEFAULT_LENGTHS = (1000, 4000, 16000, 64000, 256000, 1000000)
 _ATTRIBUTES = ("calibration constant", "serial number", "reference frequency", "activation threshold",
                "batch code", "cooling coefficient", "firmware version", "registry number", "drift rate",
                "sampling period")

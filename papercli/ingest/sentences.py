@@ -20,7 +20,8 @@ _CANDIDATE = re.compile(r"[.!?]+[\"')\]]*\s+")
 _CAPTION = re.compile(r"^(?:(?i:figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]"
                       r"|(?:Figure|Table)\s+\d+[a-z]?\s+[A-Z][a-z]+\b(?! \d))")  # journals: "Figure 4 Input lattice"
 _OPEN, _CLOSE = "([{", ")]}"
-_LIST_NUMBER = re.compile(r"\s(\d{1,2})\.$")  # "... YouTube 2." before an inline list's next item
+_LIST_NUMBER = re.compile(r"\s(\d{1,2})\.$")
+_ITEM_TWO, _ITEM_TWO_LATER = re.compile(r"2\.\s"), re.compile(r"\s2\.\s")  # the list's second item follows  # "... YouTube 2." before an inline list's next item
 _TAKES_A_NUMBER = {"section", "sections", "sec", "secs", "table", "tables", "tab", "figure", "figures", "fig", "figs",
                    "eq", "eqs", "equation", "equations", "step", "steps", "chapter", "ch", "page", "pages", "p", "pp",
                    "algorithm", "example", "line", "lines", "rule", "appendix", "part", "item", "no", "stage", "phase",
@@ -28,12 +29,12 @@ _TAKES_A_NUMBER = {"section", "sections", "sec", "secs", "table", "tables", "tab
 
 
 def _last_word(text: str) -> str:
-    m = re.search(r"([A-Za-z][A-Za-z.]*)\.$", text)
+    m = re.search(r"([A-Za-z][A-Za-z.]*)\.$", text[-64:])
     return m.group(1).lower() if m else ""
 
 
-def _depth(text: str) -> int:
-    d = 0
+def _depth(text: str, d: int = 0) -> int:
+    """Brackets still open after `text`, `d` open before it (a stray closing bracket is ignored)."""
     for ch in text:
         if ch in _OPEN:
             d += 1
@@ -42,8 +43,9 @@ def _depth(text: str) -> int:
     return d
 
 
-def _is_boundary(before: str, after: str) -> bool:
-    """Decide whether a candidate break between `before` and `after` ends a sentence."""
+def _is_boundary(before: str, after: str, depth: int) -> bool:
+    """Decide whether a candidate break ends a sentence: `before` is the end of the sentence so far (its
+    last characters), `after` the next character, `depth` the brackets open in the sentence so far."""
     if not after:
         return False
     stripped = before.rstrip("\"')] \t\n")
@@ -57,40 +59,45 @@ def _is_boundary(before: str, after: str) -> bool:
             return False
         if "." in word.rstrip("."):  # "e.g.", "U.S."
             return after[0].isupper() and word.rstrip(".") not in {"e.g", "i.e"} and len(word) > 4
-    if _depth(before) > 0:  # inside an open bracket or citation
-        return False
-    return after[0].isupper() or after[0] in "\"'([" or (after[0].isdigit() and not stripped[-1:].isdigit())
+    return depth == 0 and (  # not inside an open bracket or citation
+        after[0].isupper() or after[0] in "\"'([" or (after[0].isdigit() and not stripped[-1:].isdigit()))
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences; whitespace is normalised."""
+    """Split a paragraph into sentences; whitespace is normalised. Linear in the paragraph's length: each
+    candidate break looks at the sentence's last 100 characters and the next one, and bracket depth is
+    counted as the sentence grows (a 500 KB paragraph without a sentence break takes well under a second)."""
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         return []
     out, start, item = [], 0, 0  # item: the number of the last inline list item seen ("1. ... 2. ...")
+    depth, counted, counted_from = 0, 0, 0  # brackets open in text[counted_from:counted]
     for m in _CANDIDATE.finditer(text):
         if m.start() < start:
             continue
-        before, after = text[start:m.end()], text[m.end():]
-        stripped = before.rstrip()
-        number = _LIST_NUMBER.search(" " + stripped[-4:])  # " 2." at the end, looked at in O(1)
-        n, head = 0, ""
+        if counted_from != start:
+            depth, counted, counted_from = 0, start, start
+        depth, counted = _depth(text[counted:m.end()], depth), m.end()
+        window = max(start, m.end() - 100)
+        stripped = text[window:m.end()].rstrip()
+        number = _LIST_NUMBER.search(" " + stripped[-4:])  # " 2." at the end
+        n, head = 0, ""  # head: the end of the text before the number
         if number:
-            cut = len(stripped) - len(number[1]) - 1  # where the number starts
-            head = stripped[:cut].strip()
+            cut = window + len(stripped) - len(number[1]) - 1  # where the number starts
+            head = text[max(start, cut - 64):cut].strip()
             if not head or head.rsplit(" ", 1)[-1].lower().rstrip(".") not in _TAKES_A_NUMBER:  # "in Section 4."
                 n = int(number[1])
         if n and (n == item + 1 if item else n == 1 and (not head or head[-1] in ":;")
-                  and re.search(r"(?:^|\s)2\.\s", after)):
+                  and bool(_ITEM_TWO.match(text, m.end()) or _ITEM_TWO_LATER.search(text, m.end()))):
             # "... YouTube 2. Google's ...": the number opens the next item of an inline numbered list
             # (a list opens after ":" or ";", or a paragraph's start: "when n = 1. ... n = 2." is no list)
             if head:
-                out.append(head)
-            start += cut
+                out.append(text[start:cut].strip())
+            start = cut
             item = n
             continue
-        if _is_boundary(before.rstrip(), after):
-            out.append(before.strip())
+        if _is_boundary(stripped, text[m.end():m.end() + 1], depth):
+            out.append(text[start:m.end()].strip())
             start = m.end()
     tail = text[start:].strip()
     if tail:

@@ -126,7 +126,7 @@ def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segments: list[tuple[int,
         bias[..., :N] = 0.0 if key_padding_mask is None else (~key_padding_mask[:, None]) * MASK_BIAS
         bias = bias.expand(B, H, L)
 
-    parts = []  # (out (B, H, n/r, D), lse (B, H*n/r), positions) per pattern, n = S*w
+    parts = []  # (out (B, H, n/r, D), lse (B, H*n/r), r, n, positions or None) per pattern, n = S*w
     for w, r, S in segs:
         n, m = S * w, w // r
         idx = None if r == 1 and n == L else _positions(H, L, r, n, q.device)  # None: every position, in order

@@ -20,6 +20,8 @@ import torch
 import torch.nn as nn
 
 from papercli.io import write_json
+from papercli.context import QUESTION_FEATURES
+from papercli.features import NUM_FEATURES
 from papercli.longnet.attention import DilatedSelfAttention, dilated_attention, padded_length
 
 INFERENCE_CHUNK = 16384  # tokens per slice of the position-wise layers in the in-place inference path
@@ -34,8 +36,8 @@ class LongNetConfig:
     d_ff: int = 512
     segments: list = field(default_factory=lambda: [[256, 1], [1024, 4], [4096, 16], [16384, 64], [65536, 256]])
     dropout: float = 0.1
-    num_sentence_features: int = 23
-    num_question_features: int = 3
+    num_sentence_features: int = NUM_FEATURES
+    num_question_features: int = QUESTION_FEATURES
 
     def save(self, path: Path) -> None:
         write_json(path, asdict(self), indent=2)

@@ -21,8 +21,6 @@ from papercli.cache import Cache
 from papercli.context import EncodedDocument
 from papercli.ingest.document import Document
 
-DEFAULT_MAX_TOKENS = 1_500_000
-
 
 @dataclass
 class Paper:
@@ -111,7 +109,7 @@ def answer_to_dict(answer, papers: list[Paper]) -> dict:
         return {"document": papers[e.doc].path, "page": e.page, "text": e.text, "score": round(float(e.score), 6)}
 
     src = answer.answer_evidence
-    found = answer.answer is not None and not answer.refused
+    found = answer.answer is not None  # None when refused
     return {
         "question": answer.question,
         "answer": answer.answer if found else None,

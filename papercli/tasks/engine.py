@@ -79,27 +79,22 @@ class Engine:
         self.model, self.tok, self.device, self.threshold = model, tok, device, threshold
         self.min_coverage = min_coverage
         self.timings: dict[str, float] = {}  # seconds of the last call: "forward" (incl. context), "decode"
-        self.model_dir: Path | None = None
         self.tokenizer_file: Path | None = None  # hashed into the token-id cache key
         self.keywords = None  # papercli.keywords.KeywordModel from keywords.json: keyword weights for summaries
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, device: str = "auto") -> "Engine":
-        import torch
-
         from papercli.longnet.model import load_model
 
         d = find_model_dir(model_dir)
         device = resolve_device(device)
-        if device == "cpu":
-            torch.set_num_threads(max(torch.get_num_threads(), 1))
         calib = json.loads((d / "calibration.json").read_text()) if (d / "calibration.json").exists() else {}
         threshold = calib.get("threshold", 0.0)
         if os.environ.get("PAPERCLI_REFUSAL_THRESHOLD"):  # test/debug override of the calibrated threshold
             threshold = float(os.environ["PAPERCLI_REFUSAL_THRESHOLD"])
         engine = cls(load_model(d, device), Tokenizer(d / "tokenizer.model"), device, threshold,
                      calib.get("min_coverage", DEFAULT_MIN_COVERAGE))
-        engine.model_dir, engine.tokenizer_file = d, d / "tokenizer.model"
+        engine.tokenizer_file = d / "tokenizer.model"
         if (d / "keywords.json").exists():
             from papercli.keywords import KeywordModel
 

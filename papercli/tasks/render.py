@@ -110,14 +110,12 @@ def summary_md(r: dict) -> str:
 _RENDER = {"ask": {"text": ask_text, "md": ask_md}, "summarize": {"text": summary_text, "md": summary_md}}
 
 
-def render(kind: str, result: dict, fmt: str, plain: bool = True) -> str:
-    """One result as text / md / json (indented) / jsonl (one line). Text is plain unless plain=False."""
+def render(kind: str, result: dict, fmt: str) -> str:
+    """One result as plain text / md / json (indented) / jsonl (one line)."""
     if fmt == "json":
         return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
         return json.dumps(result, ensure_ascii=False) + "\n"
-    if fmt == "text":
-        return _RENDER[kind][fmt](result, markup=not plain)
     return _RENDER[kind][fmt](result)
 
 

@@ -1,7 +1,8 @@
 """Training examples from the corpus: each is one context (1-3 papers) with targets for the heads.
 
 Tasks (mixed at random, seeded):
-  summary  no question; salience target = greedy ROUGE oracle against the abstract (abstract not in input).
+  summary  no question; salience target = greedy ROUGE oracle against the abstract (abstract not in input),
+           mixed with each sentence's n-gram density against the abstract when soft_labels > 0.
   restate  question = an abstract or aspect-summary sentence; evidence = the body sentence that restates it.
   cloze    question = an abstract sentence with a phrase cut out; answer = that phrase in its evidence sentence.
   relation SciREX tuple question ("Which dataset ...?"); answer = first sentence that names it.

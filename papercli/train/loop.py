@@ -37,14 +37,14 @@ class TrainConfig:
     out: str = "runs/small"
     tokenizer: str = "models/papercli-longnet-small/tokenizer.model"
     data: str | None = None
-    steps: int = 3000          # all steps, pretraining included
+    steps: int = 2000          # all steps, pretraining included
     mlm_steps: int = 0         # masked-token pretraining steps first (0: none)
     lr: float = 1e-3
     warmup: int = 100
     weight_decay: float = 0.01
     max_tokens: int = 8192
     seed: int = 0
-    ckpt_every: int = 100
+    ckpt_every: int = 50
     limit: int | None = None
     threads: int = 2
     init: str | None = None    # start from this model folder (weights and architecture) instead of random weights
