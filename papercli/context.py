@@ -9,6 +9,7 @@ abstract is what summaries are judged against, references are noise for the mode
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import itertools
 from functools import lru_cache
 from typing import Sequence
 
@@ -147,6 +148,14 @@ def _filler_and_kinds() -> tuple[frozenset, dict]:
     return filler, kinds
 
 
+@lru_cache(maxsize=64)
+def paper_stems(sentence_texts: tuple[str, ...], title: str = "") -> frozenset[str]:
+    """The content stems of one paper (its sentences and title), kept for the questions asked of it."""
+    from papercli.features import content_stems
+
+    return frozenset(t for text in (title, *sentence_texts) for t in content_stems(text))
+
+
 def unmentioned_terms(question: str, sentence_texts: list[list[str]],
                       titles: Sequence[str] = ()) -> tuple[list[str], int]:
     """(the question's content words that no sentence or title of the papers contains, how many it has).
@@ -155,15 +164,15 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
     and QUESTION_FILLER words ("how many", "this paper") are not content words; a KIND_WORDS word is
     mentioned when one of its kind is ("dataset": "corpus").
     """
-    from papercli.features import content_stems
-    from papercli.features import content_words
+    from papercli.features import content_stems, content_words
 
     filler, kinds = _filler_and_kinds()
-    index = lexical_index(tuple(t for texts in sentence_texts for t in texts))
-    in_titles = {t for title in titles for t in content_stems(title)}
+    vocab = frozenset().union(*(paper_stems(tuple(texts), title) for texts, title in
+                                itertools.zip_longest(sentence_texts, titles[:len(sentence_texts)], fillvalue="")))
+    vocab |= {t for title in titles[len(sentence_texts):] for t in content_stems(title)}
 
     def known(t: str) -> bool:
-        return t in index.postings or t in in_titles
+        return t in vocab
 
     def mentioned(stems) -> bool:
         return all(map(known, stems)) or len(stems) == 1 and any(map(known, kinds.get(stems[0], ())))

@@ -515,3 +515,29 @@ def test_an_answer_is_never_a_run_in_heading(tmp_path):
     r = json.loads(cli("ask", paper, "Which scoring programs are used?", "-f", "json").stdout)
     check_ask(r)
     assert r["found"] and r["answer"] != "Scoring programs." and not is_fragment(r["source"]["sentence"]), r
+
+
+def test_each_paper_must_cover_the_question(tmp_path, monkeypatch):
+    """The coverage rule holds paper by paper: a second paper lends the question none of its words."""
+    monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")
+    river, sleep = tmp_path / "river.md", tmp_path / "sleep.md"
+    river.write_text("# River gauging\n\n## 1 Method\n\nWe fit a rating curve to the gauge readings at each "
+                     "station. The curve maps water level to discharge.\n")
+    sleep.write_text("# Sleep and exams\n\n## 1 Study\n\nStudents slept six hours on average before the exams. "
+                     "Sleep was measured with wrist sensors.\n")
+    question = "What rating curve did the students record?"  # rating, curve: river; students: sleep
+    r = json.loads(cli("ask", river, sleep, question, "-f", "json").stdout)
+    assert r["found"] is False and r["covered"] is False and r["missing"] == ["students", "record"], r
+    r = json.loads(cli("ask", river, sleep, "Which rating curve did they fit?", "-f", "json").stdout)
+    assert r["found"] is True and r["source"]["document"] == str(river), r
+
+
+def test_an_answer_is_never_a_caption_or_figure_text(tmp_path, monkeypatch):
+    """Captions, figure text and footnotes stay evidence, but the quoted answer comes from running text."""
+    monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")
+    paper = tmp_path / "parser.md"
+    paper.write_text("# A Parser\n\n## 4 Results\n\n> Table 2: Accuracy of the parser on the treebank test set.\n\n"
+                     "The parser reaches an accuracy of 91.2 on the treebank test set, the best so far.\n\n"
+                     "[^1]: Accuracy of the parser is measured on the treebank.\n")
+    r = json.loads(cli("ask", paper, "What accuracy does the parser reach on the treebank?", "-f", "json").stdout)
+    assert r["found"] and r["source"]["sentence"].startswith("The parser reaches"), r

@@ -8,6 +8,7 @@ three evidence sentences clears a threshold; both cut points are calibrated on d
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -22,6 +23,7 @@ from papercli.tokenizer import Tokenizer
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small"  # papercli/models -> ../models
 MAX_ANSWER_TOKENS = 30
+ANSWER_POOL = 10  # the answer is quoted from the best 3 quotable sentences among the top 10 of the ranking
 MIN_SPAN_PROB = 0.5  # below this the span head is unsure: quote the whole evidence sentence instead
 DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers must mention (uncalibrated models)
 
@@ -132,8 +134,11 @@ class Engine:
         encoded = encoded or [self.encode(d) for d in docs]
         rows = [list(d.body_sentences()) for d in docs]
         texts = [[s.text for _, _, s in r] for r in rows]
-        missing, n_words = unmentioned_terms(question, texts, [d.title for d in docs])
-        coverage = 1.0 - len(missing) / n_words if n_words else 0.0  # no content word: nothing to look for
+        # the coverage rule holds paper by paper: an unrelated paper beside it lends a question no words
+        by_paper = [unmentioned_terms(question, [t], [d.title]) for t, d in zip(texts, docs)]
+        shares = [1.0 - len(m) / n if n else 0.0 for m, n in by_paper]  # no content word: nothing to look for
+        best_paper = max(range(len(docs)), key=shares.__getitem__)
+        missing, coverage = by_paper[best_paper][0], shares[best_paper]
         covered = covers(coverage, self.min_coverage)
         t0 = time.perf_counter()
         ctx = build_context(encoded, self.tok, question, texts)
@@ -143,21 +148,26 @@ class Engine:
         t1 = time.perf_counter()
         self.timings = {"forward": t1 - t0}
         prob = torch.softmax(out["evidence"], -1)
-        order = torch.argsort(prob, descending=True)[: max(top_k, 3)].tolist()
+        order = torch.argsort(prob, descending=True).tolist()
 
         def evidence(k: int) -> Evidence:
             ref = ctx.sentences[k]
             s = rows[ref.doc][ref.index][2]
             return Evidence(ref.doc, ref.index, s.page, s.text, float(prob[k]))
 
-        ranked = [evidence(k) for k in order]
+        ranked = [evidence(k) for k in order[: max(top_k, 3)]]
         confidence = sum(e.score for e in ranked[:3])  # mass on the top 3: support may span sentences
         if confidence < self.threshold or not covered:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
                           covered=covered, coverage=coverage)
-        # the answer comes from a sentence, not a run-in heading ("Scoring programs.") or a lead-in
-        candidates = [k for k, e in zip(order[:3], ranked) if not is_fragment(e.text)] or order[:3]
+        # the answer is quoted from the running text of a paper that covers the question: not a run-in heading
+        # ("Scoring programs."), a lead-in, a caption, figure text or a footnote (they stay evidence)
+        asides = [d.body_asides() for d in docs]
+        quotable = (k for k in order[:ANSWER_POOL] if covers(shares[ctx.sentences[k].doc], self.min_coverage)
+                    and not asides[ctx.sentences[k].doc][ctx.sentences[k].index]
+                    and not is_fragment(rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text))
+        candidates = list(itertools.islice(quotable, 3)) or order[:3]
         k, i, j, span_prob = self._best_span(ctx, out, candidates, prob)
         if span_prob >= MIN_SPAN_PROB:
             best = evidence(k)
