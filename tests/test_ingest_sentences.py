@@ -102,9 +102,23 @@ def test_splitting_is_linear_in_the_paragraph_length(monkeypatch):
     from papercli.ingest import sentences
 
     scanned = []
-    depth = sentences._depth
-    monkeypatch.setattr(sentences, "_depth", lambda text, d=0: scanned.append(len(text)) or depth(text, d))
-    text = "alpha beta (gamma delta. " * 8000
+    count = sentences._open_brackets
+    monkeypatch.setattr(sentences, "_open_brackets",
+                        lambda text, start, end, opens: scanned.append(end - start) or count(text, start, end, opens))
+    text = "alpha beta gamma delta. " * 8000
     assert split_sentences(text) == [text.strip()]
     assert sum(scanned) <= len(text)
+
+
+def test_brackets_hold_a_sentence_open_only_nearby():
+    """A period inside brackets ends no sentence; a bracket left open (OCR, a formula) stops mattering
+    BRACKET_REACH characters later instead of merging the rest of the paragraph."""
     assert split_sentences("See (Smith. Jones) here. Next one.") == ["See (Smith. Jones) here.", "Next one."]
+    stray = "The rule (a stray bracket " + "and more words " * 20 + "ends here. The next sentence starts. Another one."
+    assert split_sentences(stray)[-2:] == ["The next sentence starts.", "Another one."]
+
+
+def test_curly_quotes_close_sentences():
+    text = "They call it \u201cthe best parser.\u201d The next sentence starts here. \u2018Quoted\u2019 one."
+    assert split_sentences(text) == ["They call it \u201cthe best parser.\u201d", "The next sentence starts here.",
+                                     "\u2018Quoted\u2019 one."]

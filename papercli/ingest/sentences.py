@@ -16,10 +16,11 @@ _ABBREV = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 }
 # Abbreviations after which a following number/label is expected ("Fig. 3", "Sec. 2.1").
-_CANDIDATE = re.compile(r"[.!?]+[\"')\]]*\s+")
+_CANDIDATE = re.compile(r"[.!?]+[\"'”’)\]]*\s+")  # closing quotes straight or curly
 _CAPTION = re.compile(r"^(?:(?i:figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]"
                       r"|(?:Figure|Table)\s+\d+[a-z]?\s+[A-Z][a-z]+\b(?! \d))")  # journals: "Figure 4 Input lattice"
-_OPEN, _CLOSE = "([{", ")]}"
+_BRACKET = re.compile(r"[(\[{)\]}]")
+BRACKET_REACH = 200  # an opening bracket further back than this many characters is a stray one (OCR, a formula)
 _LIST_NUMBER = re.compile(r"\s(\d{1,2})\.$")
 _ITEM_TWO, _ITEM_TWO_LATER = re.compile(r"2\.\s"), re.compile(r"\s2\.\s")  # the list's second item follows  # "... YouTube 2." before an inline list's next item
 _TAKES_A_NUMBER = {"section", "sections", "sec", "secs", "table", "tables", "tab", "figure", "figures", "fig", "figs",
@@ -33,24 +34,24 @@ def _last_word(text: str) -> str:
     return m.group(1).lower() if m else ""
 
 
-def _depth(text: str, d: int = 0) -> int:
-    """Brackets still open after `text`, `d` open before it (a stray closing bracket is ignored)."""
-    for ch in text:
-        if ch in _OPEN:
-            d += 1
-        elif ch in _CLOSE and d > 0:
-            d -= 1
-    return d
+def _open_brackets(text: str, start: int, end: int, opens: list[int]) -> None:
+    """Update `opens`, the positions of the brackets open in text[..start], with text[start:end]
+    (a stray closing bracket is ignored)."""
+    for m in _BRACKET.finditer(text, start, end):
+        if m.group() in "([{":
+            opens.append(m.start())
+        elif opens:
+            opens.pop()
 
 
-def _is_boundary(before: str, after: str, depth: int) -> bool:
+def _is_boundary(before: str, after: str, in_brackets: bool) -> bool:
     """Decide whether a candidate break ends a sentence: `before` is the end of the sentence so far (its
-    last characters), `after` the next character, `depth` the brackets open in the sentence so far."""
+    last characters), `after` the next character, `in_brackets` whether a bracket opened lately is still open."""
     if not after:
         return False
-    stripped = before.rstrip("\"')] \t\n")
+    stripped = before.rstrip("\"'”’)] \t\n")
     if stripped.endswith(("!", "?")):
-        return after[0].isupper() or after[0].isdigit() or after[0] in "\"'(["
+        return after[0].isupper() or after[0].isdigit() or after[0] in "\"'“‘(["
     word = _last_word(stripped)
     if word:
         if word.rstrip(".") in _ABBREV or word in _ABBREV:
@@ -59,25 +60,28 @@ def _is_boundary(before: str, after: str, depth: int) -> bool:
             return False
         if "." in word.rstrip("."):  # "e.g.", "U.S."
             return after[0].isupper() and word.rstrip(".") not in {"e.g", "i.e"} and len(word) > 4
-    return depth == 0 and (  # not inside an open bracket or citation
-        after[0].isupper() or after[0] in "\"'([" or (after[0].isdigit() and not stripped[-1:].isdigit()))
+    return not in_brackets and (  # not inside an open bracket or citation
+        after[0].isupper() or after[0] in "\"'“‘([" or (after[0].isdigit() and not stripped[-1:].isdigit()))
 
 
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences; whitespace is normalised. Linear in the paragraph's length: each
     candidate break looks at the sentence's last 100 characters and the next one, and bracket depth is
-    counted as the sentence grows (a 500 KB paragraph without a sentence break takes well under a second)."""
+    counted as the sentence grows (a 500 KB paragraph without a sentence break takes well under a second).
+    A bracket opened more than BRACKET_REACH characters back no longer holds the sentence open."""
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         return []
     out, start, item = [], 0, 0  # item: the number of the last inline list item seen ("1. ... 2. ...")
-    depth, counted, counted_from = 0, 0, 0  # brackets open in text[counted_from:counted]
+    opens, counted, counted_from = [], 0, 0  # positions of the brackets open in text[counted_from:counted]
     for m in _CANDIDATE.finditer(text):
         if m.start() < start:
             continue
         if counted_from != start:
-            depth, counted, counted_from = 0, start, start
-        depth, counted = _depth(text[counted:m.end()], depth), m.end()
+            opens, counted, counted_from = [], start, start
+        _open_brackets(text, counted, m.end(), opens)
+        counted = m.end()
+        in_brackets = bool(opens) and opens[-1] >= m.end() - BRACKET_REACH
         window = max(start, m.end() - 100)
         stripped = text[window:m.end()].rstrip()
         number = _LIST_NUMBER.search(" " + stripped[-4:])  # " 2." at the end
@@ -96,7 +100,7 @@ def split_sentences(text: str) -> list[str]:
             start = cut
             item = n
             continue
-        if _is_boundary(stripped, text[m.end():m.end() + 1], depth):
+        if _is_boundary(stripped, text[m.end():m.end() + 1], in_brackets):
             out.append(text[start:m.end()].strip())
             start = m.end()
     tail = text[start:].strip()
