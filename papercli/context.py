@@ -95,8 +95,28 @@ def build_context(encoded: list[EncodedDocument], tok: Tokenizer, question: str 
     return ctx
 
 
-QUESTION_FILLER = frozenset("many much kind kinds type types paper papers article work authors author "
-                            "main key primary major".split())
+QUESTION_FILLER = frozenset("many much long often kind kinds type types paper papers article work authors author "
+                            "main key primary major get gets got getting take takes took taken make makes made "
+                            "give gives gave given".split())
+
+# Irregular verb forms, which stemming does not bring together: "How long did they sleep?" is answered by a paper
+# that says "slept" (unambiguous forms only: not "bound", "found", "left", "saw").
+IRREGULAR = {
+    "arose": "arise", "arisen": "arise", "began": "begin", "begun": "begin", "bought": "buy", "broke": "break",
+    "broken": "break", "brought": "bring", "built": "build", "caught": "catch", "chose": "choose",
+    "chosen": "choose", "dealt": "deal", "drew": "draw", "drawn": "draw", "drove": "drive", "driven": "drive",
+    "ate": "eat", "eaten": "eat", "fell": "fall", "fallen": "fall", "fed": "feed", "felt": "feel",
+    "fought": "fight", "flew": "fly", "flown": "fly", "forgot": "forget", "forgotten": "forget",
+    "froze": "freeze", "frozen": "freeze", "went": "go", "gone": "go", "grew": "grow", "grown": "grow",
+    "heard": "hear", "held": "hold", "kept": "keep", "knew": "know", "known": "know", "led": "lead",
+    "lent": "lend", "lost": "lose", "meant": "mean", "met": "meet", "overcame": "overcome", "paid": "pay",
+    "ran": "run", "risen": "rise", "said": "say", "seen": "see", "sought": "seek", "sold": "sell", "sent": "send",
+    "shook": "shake", "shaken": "shake", "shown": "show", "slept": "sleep", "spoke": "speak", "spoken": "speak",
+    "spent": "spend", "stood": "stand", "struck": "strike", "taught": "teach", "told": "tell",
+    "thought": "think", "threw": "throw", "thrown": "throw", "understood": "understand",
+    "undertook": "undertake", "undertaken": "undertake", "withdrew": "withdraw", "withdrawn": "withdraw",
+    "won": "win", "wore": "wear", "worn": "wear", "wrote": "write", "written": "write",
+}
 
 # A reader's generic words, which a paper answers in its own words: "What dataset do they evaluate on?" is
 # answered by "... the ACE RDC 2003 corpus ...". Such a word counts as mentioned when the papers use the
@@ -139,13 +159,14 @@ def expand_query(question: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _filler_and_kinds() -> tuple[frozenset, dict]:
-    """QUESTION_FILLER and KIND_WORDS as Porter stems."""
+def _filler_and_kinds() -> tuple[frozenset, dict, dict]:
+    """QUESTION_FILLER, KIND_WORDS and IRREGULAR as Porter stems."""
     from papercli.features import content_stems
 
     filler = frozenset(t for w in QUESTION_FILLER for t in content_stems(w))
     kinds = {content_stems(w)[0]: frozenset(t for k in ks.split() for t in content_stems(k)) for w, ks in KIND_WORDS.items()}
-    return filler, kinds
+    irregular = {content_stems(form)[0]: content_stems(base)[0] for form, base in IRREGULAR.items()}
+    return filler, kinds, irregular
 
 
 @lru_cache(maxsize=64)
@@ -160,19 +181,20 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
                       titles: Sequence[str] = ()) -> tuple[list[str], int]:
     """(the question's content words that no sentence or title of the papers contains, how many it has).
 
-    Words match as BM25 terms (Porter-stemmed: "sensors" finds "sensor"); stopwords, one-letter tokens
-    and QUESTION_FILLER words ("how many", "this paper") are not content words; a KIND_WORDS word is
-    mentioned when one of its kind is ("dataset": "corpus").
+    Words match as BM25 terms (Porter-stemmed: "sensors" finds "sensor"; IRREGULAR forms: "slept" finds
+    "sleep"); stopwords, one-letter tokens and QUESTION_FILLER words ("how many", "this paper", "get") are
+    not content words; a KIND_WORDS word is mentioned when one of its kind is ("dataset": "corpus").
     """
     from papercli.features import content_stems, content_words
 
-    filler, kinds = _filler_and_kinds()
+    filler, kinds, irregular = _filler_and_kinds()
     vocab = frozenset().union(*(paper_stems(tuple(texts), title) for texts, title in
                                 itertools.zip_longest(sentence_texts, titles[:len(sentence_texts)], fillvalue="")))
     vocab |= {t for title in titles[len(sentence_texts):] for t in content_stems(title)}
+    vocab |= {irregular[t] for t in vocab if t in irregular}  # "slept" mentions "sleep"
 
     def known(t: str) -> bool:
-        return t in vocab
+        return t in vocab or irregular.get(t) in vocab  # and "slept" is mentioned by "sleep"
 
     def mentioned(stems) -> bool:
         return all(map(known, stems)) or len(stems) == 1 and any(map(known, kinds.get(stems[0], ())))

@@ -162,3 +162,16 @@ print(bl.BM25(sents).scores("how do graph methods rank paper sentences by centra
     outs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(1, 9)}
     assert len(outs) == 1 and outs.pop()
+
+
+def test_summaries_skip_sentences_about_the_text():
+    from papercli.eval.baselines import about_the_text, select
+
+    for s in ("In this section, we describe the parser.", "The rest of this paper is organized as follows.",
+              "We thank the anonymous reviewers for their comments.", "This work was supported by NSF grant 123."):
+        assert about_the_text(s), s
+    for s in ("In this paper we propose a parser for Chinese.", "Our parser is supported by evidence from two corpora."):
+        assert not about_the_text(s), s
+    sents = ["In this section, we describe the parser and its training data in detail.",
+             "The parser reaches 91.2 F1 on the Penn Treebank, the best result so far."]
+    assert select(sents, [1.0, 0.5], words=15) == [1]

@@ -43,6 +43,21 @@ def is_fragment(sentence: str) -> bool:
     return len(s.split()) < MIN_SENTENCE_WORDS or s.endswith(":") or bool(re.search(r":\s*\d{1,2}\.$", s))
 
 
+_ABOUT_THE_TEXT = re.compile(
+    r"^(?:in |the (?:rest|remainder) of )?this (?:section|chapter|subsection)\b|^(?:the )?(?:rest|remainder) of "
+    r"(?:this|the) (?:paper|article)\b|\bthis (?:paper|article) is (?:organi[sz]ed|structured)\b|"
+    r"^section \d+(?:\.\d+)* (?:describes|presents|introduces|discusses|concludes|gives|shows)\b|"
+    r"\bwe (?:would like to )?thank\b|\b(?:work|research|project|study)\b.{0,60}\b(?:is|was|were|are) "
+    r"(?:partially |partly |in part )?(?:supported|funded) by\b|"
+    r"\bgrateful to\b", re.I)
+
+
+def about_the_text(sentence: str) -> bool:
+    """A sentence about the paper's layout or thanks, not its content: "In this section, we ...", "The rest
+    of this paper is organized as follows", "We thank ...", "This work was supported by ..."."""
+    return bool(_ABOUT_THE_TEXT.search(sentence))
+
+
 def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_overlap: float = 0.5,
            keywords: dict[str, float] | None = None, count: int | None = None,
            asides: Sequence[bool] | None = None) -> list[int]:
@@ -56,13 +71,14 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     and so is one that would take the summary past MAX_OVERSHOOT x `words` (a run-on "sentence" of a
     scan without punctuation), unless no sentence fits at all, and so is a fragment (`is_fragment`:
     fewer than MIN_SENTENCE_WORDS words, or a lead-in to an equation or list that the summary does
-    not show), unless there is nothing else. A figure or table caption and a sentence
-    of a caption or footnote paragraph (`asides`, `Document.body_asides()`) are never picked.
+    not show), or a sentence about the text rather than its content (`about_the_text`), unless there is
+    nothing else. A figure or table caption and a sentence of a caption or footnote paragraph (`asides`,
+    `Document.body_asides()`) are never picked.
     """
     bags = [set(content_words(s)) for s in sentences]
     sizes = [len(s.split()) for s in sentences]
     never = [is_caption(s) or bool(asides and asides[i]) for i, s in enumerate(sentences)]  # not even as a fallback
-    unfit = [never[i] or is_fragment(s) for i, s in enumerate(sentences)]
+    unfit = [never[i] or is_fragment(s) or about_the_text(s) for i, s in enumerate(sentences)]
     count = len(sentences) if count is None else count
     chosen: list[int] = []
     used = 0
