@@ -261,6 +261,12 @@ def test_unmentioned_terms_match_stems_and_skip_stopwords():
     assert unmentioned_terms("What is the airspeed velocity of an unladen swallow?", texts) == (
         ["airspeed", "unladen", "swallow"], 4)
     assert unmentioned_terms("What is it?", texts) == ([], 0)
+    # light verbs and "how long" name nothing; irregular forms match their base form both ways
+    sleep = [["Students slept 6.9 hours before an exam.", "Forty students take part in the study."]]
+    assert unmentioned_terms("How long did the students sleep?", sleep) == ([], 2)
+    assert unmentioned_terms("How many students took part?", sleep) == ([], 2)
+    assert unmentioned_terms("What accuracy do they get?", [["The accuracy is 91.2."]]) == ([], 1)
+    assert unmentioned_terms("Who slept?", [["They sleep well."]]) == ([], 1)
 
 
 def test_prepared_training_paper_is_the_same_in_every_process():
