@@ -621,7 +621,8 @@ def summarize(
         sys.stdout.flush()
     if batch or output is not None:
         where = f" -> {output}" if output is not None else ""
-        err(f"summarize: {done} succeeded, {failed} failed, {skipped} skipped{where}")
+        why = " (their output files exist; --force writes them again)" if skipped else ""
+        err(f"summarize: {done} succeeded, {failed} failed, {skipped} skipped{why}{where}")
     _exit_for(done + skipped, len(inputs))
 
 

@@ -328,7 +328,7 @@ def test_summarize_folder_batch_failure_skip_force(tmp_path):
 
     stamp = {f.name: f.stat().st_mtime_ns for f in out.iterdir()}
     again = cli("summarize", src, "-o", out, "-f", "json", "-n", "2")
-    assert again.exit_code == 1 and "0 succeeded, 1 failed, 2 skipped" in again.stderr
+    assert again.exit_code == 1 and "0 succeeded, 1 failed, 2 skipped (their output files exist; --force" in again.stderr
     assert {f.name: f.stat().st_mtime_ns for f in out.iterdir()} == stamp
 
     (src / "sub" / "broken.pdf").unlink()

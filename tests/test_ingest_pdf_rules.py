@@ -396,3 +396,19 @@ def test_a_jump_in_section_numbers_is_reported():
     assert _numbering_gap(["1 Introduction", "2 Data", "2.1 Corpus", "3 Results", "Acknowledgments"]) is None
     assert _numbering_gap(["1 Introduction", "3.1 A simple system", "3.2 Rules", "6 Discussion"]) == (1, 3)
     assert _numbering_gap(["Introduction", "Method", "Conclusion"]) is None
+
+
+def test_title_footnote_marks_and_letter_headings(tmp_path):
+    """A title's footnote mark ("Features∗") is no part of it; a bold line of single letters ("I I I", a
+    figure's axis) is no heading."""
+    from papercli.ingest import load_document
+
+    path = tmp_path / "marks.pdf"
+    _front_page_pdf(path, "", [(100, 16, True, "Parser Adaptation with Grammar Features *"),
+                               (160, 12, True, "1 Introduction"),
+                               (180, 10, False, "We study how people read papers in this short text about parsers."),
+                               (220, 12, True, "I I I"),
+                               (240, 10, False, "The parser is adapted to the new domain with grammar features.")])
+    doc = load_document(str(path))
+    assert doc.title == "Parser Adaptation with Grammar Features"
+    assert [s.heading for s in doc.sections] == ["1 Introduction"]

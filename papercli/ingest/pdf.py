@@ -713,6 +713,8 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_bo
         b.kind = "footnote"
         if b.page == 1 and _VENUE_FOOTER.search(text):  # "Proceedings of ..., pages 9-16", "(c) 2008 ACL"
             b.kind = "front"
+    if b.kind == "heading" and not re.search(r"[^\W\d_]{2}", text):  # "I I I", "1 K M": a figure's letters
+        b.kind = "caption"
 
 
 def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_title: str) -> None:
@@ -754,7 +756,7 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
             break
         title_lines += b.lines
         b.kind = "front"
-    doc.title = " ".join(ln.text for ln in title_lines)
+    doc.title = re.sub(r"\s*[*\u2217\u2020\u2021]+$", "", " ".join(ln.text for ln in title_lines))  # footnote marks
     start = first.index(title_block) + 1
     abstract_at = next((i for i, b in enumerate(first[start:], start) if b.kind == "heading"
                         and b.text.lower().startswith("abstract")), start)
