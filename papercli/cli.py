@@ -324,6 +324,29 @@ def train_keywords_cmd(
     print(f"keywords: {len(model.df)} stems from {model.papers} papers -> {out}", file=sys.stderr)
 
 
+@train_app.command("lexicon")
+def train_lexicon_cmd(
+    data: Optional[str] = typer.Option(None, "--data", help="papers.jsonl.gz (default: ../shared/data)."),
+    pdfs: Optional[str] = typer.Option(None, "--pdfs", help="index.jsonl of the extraction benchmark, whose "
+                                       "papers are left out (default: ../shared/pdfs/acl/index.jsonl)."),
+) -> None:
+    """Count the corpus's word forms (train split) for line-end hyphens: papercli/ingest/words.tsv.gz."""
+    import json
+
+    from papercli.data import DEFAULT_DATA, iter_records
+    from papercli.ingest import lexicon
+
+    from pathlib import Path
+
+    index = Path(pdfs) if pdfs else DEFAULT_DATA.parent / "pdfs" / "acl" / "index.jsonl"
+    benchmark = {json.loads(line)["paper_id"] for line in index.read_text().splitlines() if line.strip()}
+    texts = (" ".join([r["title"], r["abstract"]] + [p for s in r["sections"] for p in [s["heading"], *s["paragraphs"]]])
+             for r in iter_records(data, split="train") if r["id"] not in benchmark)
+    counts = lexicon.count_forms(texts)
+    lexicon.save(counts)
+    print(f"lexicon: {len(counts)} word forms -> {lexicon.FILE}", file=sys.stderr)
+
+
 @train_app.command("calibrate")
 def train_calibrate_cmd(
     model: str = typer.Option("models/papercli-longnet-small", "--model", help="Model directory to calibrate."),

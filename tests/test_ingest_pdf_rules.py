@@ -412,3 +412,17 @@ def test_title_footnote_marks_and_letter_headings(tmp_path):
     doc = load_document(str(path))
     assert doc.title == "Parser Adaptation with Grammar Features"
     assert [s.heading for s in doc.sections] == ["1 Introduction"]
+
+
+def test_hyphen_follows_the_corpus_when_the_paper_has_neither_form():
+    """The shipped lexicon (papercli train lexicon) decides what the paper cannot: "with-out" is a split
+    "without", "ker-nel-based" a split "kernel-based"; two known words keep their hyphen ("PoS-unaware")."""
+    from papercli.ingest.lexicon import FILE, corpus_words
+
+    assert FILE.exists() and corpus_words()["without"] > 100 and corpus_words()["of-the"] > 100
+    b = _builder("pos", "pos")
+    assert b._glue("with-", "out any") == ("with", "")
+    assert b._glue("Further-", "more, we") == ("Further", "")
+    assert b._glue("a ker-", "nel-based method") == ("a ker", "")
+    assert b._glue("the PoS-", "unaware model") == ("the PoS-", "")
+    assert b._glue("state-of-", "the-art results") == ("state-of-", "")

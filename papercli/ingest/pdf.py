@@ -26,6 +26,7 @@ from functools import cached_property, lru_cache
 import pymupdf
 
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
+from papercli.ingest.lexicon import corpus_words
 from papercli.ingest.sentences import is_caption, split_sentences
 
 _FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
@@ -390,12 +391,15 @@ class _Builder:
     def _glue(self, text: str, nxt: str) -> tuple[str, str]:
         """How two consecutive lines join: (previous line, possibly without its hyphen; separator).
 
-        A line-end hyphen is dropped when the joined word occurs in the paper at least as often as the
-        hyphenated form, or, when neither form occurs elsewhere, if the tail is a suffix ("correspond-ing"),
-        the head is no word of the paper but begins one ("signifi-cantly" next to "significant"), or the
-        tail is no word of the paper and the head has 2-3 letters ("as-sumptions", "to-gether") or is no
-        word of the paper either ("hierarchi-cal", "meth-ods"); otherwise it is kept ("rule-based",
-        "summary-worthy", "m-estimation", and always when the tail goes on with a hyphen: "off-the-shelf")."""
+        A line-end hyphen follows the paper: dropped when the joined word occurs in it at least as often as
+        the hyphenated form, kept when the hyphenated form is the more frequent. When the paper has neither,
+        it follows the corpus (`lexicon`: "with-out" -> "without", "kernel-based" stays) the same way; two
+        words the corpus knows keep it ("PoS-unaware"). Else it is dropped if the tail is a suffix
+        ("correspond-ing"), the head is no word of the paper but begins one ("signifi-cantly" next to
+        "significant"), or the tail is no word of the paper and the head has 2-3 letters ("as-sumptions")
+        or is no word of the paper either ("hierarchi-cal"); otherwise kept ("summary-worthy"). When the
+        tail goes on with a hyphen it is dropped only for a known word ("ker-" + "nel-based"), never
+        otherwise ("off-" + "the-shelf")."""
         if text[-1] not in _HYPHENS:
             return text, " "
         if text.endswith("\u00ad"):
@@ -404,13 +408,20 @@ class _Builder:
         tail = re.match(r"[^\W\d_]+", nxt)
         if not (head and tail):
             return text, " "
-        if not nxt[:1].islower() or nxt[tail.end():tail.end() + 1] in _HYPHENS:  # "off-" + "the-shelf": a compound
+        if not nxt[:1].islower():
             return text, ""
         h, t = head.group(1).lower(), tail.group(0).lower()
-        joined, hyphenated = self.vocab[h + t], self.vocab[f"{h}-{t}"]
-        if joined and joined >= hyphenated or not joined and not hyphenated and (
-                t in _SUFFIXES or not self.vocab[h] and h in self.prefixes
-                or not self.vocab[t] and len(h) >= 2 and (len(h) <= 3 or not self.vocab[h])):
+        corpus = corpus_words()
+        if nxt[tail.end():tail.end() + 1] in _HYPHENS:  # "ker-" + "nel-based", "off-" + "the-shelf"
+            known = (self.vocab[h + t] or corpus[h + t]) and not (self.vocab[f"{h}-{t}"] or corpus[f"{h}-{t}"])
+            return (text[:-1] if known else text), ""
+        for joined, hyphenated in ((self.vocab[h + t], self.vocab[f"{h}-{t}"]), (corpus[h + t], corpus[f"{h}-{t}"])):
+            if joined or hyphenated:  # the paper's usage, else the corpus's
+                return (text[:-1] if joined >= hyphenated else text), ""
+        if corpus[t] and (self.vocab[h] or corpus[h]):  # two known words: a compound
+            return text, ""
+        if t in _SUFFIXES or not self.vocab[h] and h in self.prefixes \
+                or not self.vocab[t] and len(h) >= 2 and (len(h) <= 3 or not self.vocab[h]):
             return text[:-1], ""
         return text, ""
 
