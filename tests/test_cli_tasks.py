@@ -541,3 +541,16 @@ def test_an_answer_is_never_a_caption_or_figure_text(tmp_path, monkeypatch):
                      "[^1]: Accuracy of the parser is measured on the treebank.\n")
     r = json.loads(cli("ask", paper, "What accuracy does the parser reach on the treebank?", "-f", "json").stdout)
     assert r["found"] and r["source"]["sentence"].startswith("The parser reaches"), r
+
+
+def test_a_question_for_a_number_is_answered_with_one():
+    """"How many ...?" / "What was the mean ...?": the answer comes from a top sentence that holds a number
+    (the model ranked a sentence that only restates the question first)."""
+    from papercli.tasks.engine import numeric_answers
+
+    texts = ["We computed the mean sleep duration.", "The mean sleep duration was 6.9 hours.", "Three rivers."]
+    assert numeric_answers("What was the mean sleep duration?", texts) == [1, 2]
+    assert numeric_answers("How many rivers were studied?", texts) == [1, 2]
+    assert numeric_answers("Which rivers were studied?", texts) == [0, 1, 2]
+    r = json.loads(cli("ask", SAMPLES / "sleep-exams.pdf", "What was the mean sleep duration?", "-f", "json").stdout)
+    assert r["found"] and "6.9 hours" in r["source"]["sentence"], r

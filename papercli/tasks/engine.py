@@ -12,6 +12,7 @@ import itertools
 import json
 import math
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,22 @@ MAX_ANSWER_TOKENS = 30
 ANSWER_POOL = 10  # the answer is quoted from the best 3 quotable sentences among the top 10 of the ranking
 MIN_SPAN_PROB = 0.5  # below this the span head is unsure: quote the whole evidence sentence instead
 DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers must mention (uncalibrated models)
+
+
+_ASKS_FOR_A_NUMBER = re.compile(
+    r"^\s*(?:how (?:many|much|long|old|often|large|big|high|far)|what (?:percentage|proportion|fraction|number|year|age)"
+    r"|what (?:is|was|are|were) the (?:number|percentage|proportion|rate|size|mean|median|average|duration|length|age)"
+    r"|when\b|in (?:what|which) year|at what (?:age|temperature|dose|time))", re.I)
+_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+                     r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)
+
+
+def numeric_answers(question: str, texts: list[str]) -> list[int]:
+    """For a question that asks for a number ("How many ...?", "What was the mean ...?"), the positions of
+    `texts` that hold one (digits or number words); for any other question, all of them."""
+    if not _ASKS_FOR_A_NUMBER.search(question):
+        return list(range(len(texts)))
+    return [i for i, t in enumerate(texts) if _NUMBER.search(t)]
 
 
 def covers(coverage: float, min_coverage: float) -> bool:
@@ -168,6 +185,9 @@ class Engine:
                     and not asides[ctx.sentences[k].doc][ctx.sentences[k].index]
                     and not is_fragment(rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text))
         candidates = list(itertools.islice(quotable, 3)) or order[:3]
+        # a question that asks for a number is answered by a sentence that has one ("... was 6.9 hours")
+        texts_of = [rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text for k in candidates]
+        candidates = [candidates[i] for i in numeric_answers(question, texts_of)] or candidates
         k, i, j, span_prob = self._best_span(ctx, out, candidates, prob)
         if span_prob >= MIN_SPAN_PROB:
             best = evidence(k)
