@@ -426,3 +426,17 @@ def test_hyphen_follows_the_corpus_when_the_paper_has_neither_form():
     assert b._glue("a ker-", "nel-based method") == ("a ker", "")
     assert b._glue("the PoS-", "unaware model") == ("the PoS-", "")
     assert b._glue("state-of-", "the-art results") == ("state-of-", "")
+
+
+def test_page_numbers_a_little_above_the_margin():
+    """H92-1022 sets its page numbers at 89% of the page height: numbers alone in their block that run with
+    the pages (page i + 111) go; a plot's tick number at the same height stays."""
+    from papercli.ingest.pdf import _drop_furniture
+
+    pages = [[[_line("Some running text of the paper on this page.", y0=300)], [_line(str(112 + i), y0=700)]]
+             for i in range(4)]
+    pages[2].append([_line("40", y0=690)])  # a tick of a plot
+    _drop_furniture(pages, [792.0] * 4)
+    assert [[b[0].text for b in blocks] for blocks in pages] == [
+        ["Some running text of the paper on this page."]] * 2 + [
+        ["Some running text of the paper on this page.", "40"], ["Some running text of the paper on this page."]]

@@ -231,18 +231,25 @@ def _furniture_key(text: str) -> str:
 
 
 def _drop_furniture(pages: list[list[list[Line]]], heights: list[float]) -> None:
-    """Remove page numbers and lines repeating in the top/bottom margins of several pages (in place)."""
-    def in_margin(ln: Line, h: float) -> bool:
-        return ln.y1 < 0.1 * h or ln.y0 > 0.9 * h
+    """Remove page numbers and lines repeating in the top/bottom margins of several pages (in place). Further
+    in (the outer 15%), a number alone in its block is a page number when it runs with the pages (page
+    i + k on several pages: H92-1022 sets them at 89% of the page height), not a plot's tick."""
+    def in_margin(ln: Line, h: float, band: float = 0.1) -> bool:
+        return ln.y1 < band * h or ln.y0 > (1 - band) * h
 
     counts = Counter()
     for blocks, h in zip(pages, heights):
         counts.update({_furniture_key(ln.text) for b in blocks for ln in b if in_margin(ln, h)})
     limit = max(2, round(0.25 * len(pages)))
-    for blocks, h in zip(pages, heights):
+    lone = {(i, id(b[0])): int(b[0].text) - i for i, (blocks, h) in enumerate(zip(pages, heights)) for b in blocks
+            if len(b) == 1 and b[0].text.isdigit() and len(b[0].text) <= 4 and in_margin(b[0], h, 0.15)}
+    pages_by_offset = Counter(k for _, k in {(i, k) for (i, _), k in lone.items()})  # offset -> pages showing it
+    offset, runs = pages_by_offset.most_common(1)[0] if pages_by_offset else (None, 0)
+    for i, (blocks, h) in enumerate(zip(pages, heights)):
         for b in blocks:
             b[:] = [ln for ln in b if not (in_margin(ln, h) and (
-                counts[_furniture_key(ln.text)] >= limit or _PAGE_NUMBER.match(ln.text)))]
+                counts[_furniture_key(ln.text)] >= limit or _PAGE_NUMBER.match(ln.text))
+                or runs >= max(3, len(pages) / 2) and lone.get((i, id(ln))) == offset)]
         blocks[:] = [b for b in blocks if b]
 
 
