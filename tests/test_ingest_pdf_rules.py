@@ -128,6 +128,12 @@ def test_title_and_venue_footer_on_page_one(tmp_path):
         (100, 12, True, "A Practical Tagger"), (120, 12, True, "Doug Cutting and Julian Kupiec"),
         (280, 12, True, "Abstract"), footer])
     assert load_document(str(authors)).title == "A Practical Tagger"
+    header = tmp_path / "header.pdf"  # the venue set as a header above the title (W02-1011)
+    _front_page_pdf(header, "", [(40, 9, False, "Proceedings of the Conference on Empirical Methods in Natural"),
+                                 (50, 9, False, "Language Processing (EMNLP), Philadelphia, July 2002, pp. 79-86."),
+                                 (110, 16, True, "Thumbs Up: Sentiment Classification"), (280, 12, True, "Abstract")])
+    doc = load_document(str(header))
+    assert doc.title == "Thumbs Up: Sentiment Classification" and "Proceedings" not in doc.to_text()
 
 
 def test_lettered_authors_line_is_front_matter_not_a_heading(tmp_path):

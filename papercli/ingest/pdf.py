@@ -731,6 +731,8 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_bo
         b.kind = "footnote"
         if b.page == 1 and _VENUE_FOOTER.search(text):  # "Proceedings of ..., pages 9-16", "(c) 2008 ACL"
             b.kind = "front"
+    if b.page == 1 and b.y1 < 0.1 * height and any(_VENUE_FOOTER.search(ln.text) for ln in b.lines):
+        b.kind = "front"  # the venue line set as a page-1 header ("Proceedings of the Conference on ...": W02-1011)
     if b.kind == "heading" and not re.search(r"[^\W\d_]{2}", text):  # "I I I", "1 K M": a figure's letters
         b.kind = "caption"
 
