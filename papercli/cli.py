@@ -62,17 +62,20 @@ def _root(version: Optional[bool] = typer.Option(None, "--version", callback=_ve
 _EXT = {"text": ".txt", "md": ".md", "json": ".json", "jsonl": ".jsonl"}
 
 
-def _load_all(paths: list[str], password: Optional[str]):
-    """Yield (path, Document) for every readable input (already expanded); one error line per failing one."""
+def _load_all(paths: list[str], password: Optional[str], warn: bool = True):
+    """Yield (path, Document) for every readable input (already expanded); one error line per failing one,
+    and (`warn`) one per warning of a document read ("page 3: no text layer (scanned?)")."""
     from papercli.ingest import IngestError, load_document
 
     for path in paths:
         try:
-            yield path, load_document(path, password)
+            doc = load_document(path, password)
         except IngestError as e:
             err(str(e))
-        except OSError as e:
-            err(f"{path}: {e.strerror or e}")
+            continue
+        for warning in doc.warnings if warn else ():
+            err(f"{path}: warning: {warning}")
+        yield path, doc
 
 
 def _overwrites_input(target, inputs: list[str]) -> bool:
@@ -116,7 +119,7 @@ def extract(
     from papercli.ingest import expand_inputs
     from papercli.io import output_names, write_atomic
 
-    inputs = expand_inputs(paths)
+    inputs = expand_inputs(paths, exclude=output if output and Path(output).is_dir() else None)  # not our outputs
     to_dir = output is not None and (Path(output).is_dir() or output.endswith(("/", os.sep))
                                      or len(inputs) > 1 and not Path(output).suffix)
     if to_dir:
@@ -174,7 +177,7 @@ def info(
 
     inputs = expand_inputs(paths)
     rows = []
-    for path, doc in _load_all(inputs, password):
+    for path, doc in _load_all(inputs, password, warn=False):  # info shows the warnings itself
         row = {"file": path, "title": doc.title, "authors": doc.authors, "pages": doc.pages,
                "words": doc.word_count(), "sections": [s.heading for s in doc.sections if s.heading],
                "abstract": bool(doc.abstract), "references": len(doc.references), "warnings": doc.warnings}
@@ -487,12 +490,12 @@ def ask(
         if len(args) < 2:
             err(f"missing {'QUESTION' if args else 'PATH and QUESTION'}; {usage}")
             raise typer.Exit(EXIT_FATAL)
-        paths, qs, extras = args[:-1], [args[-1]], [{}]
-        if qs[0] == "-" or (Path(qs[0]).exists() and not qs[0].rstrip().endswith("?")):
-            err(f"the last argument must be the question, got the path {qs[0]!r}; {usage}")
-            raise typer.Exit(EXIT_FATAL)
+        paths, qs, extras, failed_questions = args[:-1], [args[-1]], [{}], 0
         if not qs[0].strip():
             err(f"empty question; {usage}")
+            raise typer.Exit(EXIT_FATAL)
+        if qs[0] == "-" or (Path(qs[0]).exists() and not qs[0].rstrip().endswith("?")):
+            err(f"the last argument must be the question, got the path {qs[0]!r}; {usage}")
             raise typer.Exit(EXIT_FATAL)
     else:
         paths = args
@@ -503,11 +506,14 @@ def ask(
             err("stdin (-) cannot hold both a paper and the questions")
             raise typer.Exit(EXIT_FATAL)
         try:
-            items = task.read_questions(questions)
+            items, problems = task.read_questions(questions)
             qs, extras = [q for q, _ in items], [extra for _, extra in items]
-        except (OSError, UnicodeDecodeError, ValueError) as e:
-            err(f"{questions}: cannot read questions ({getattr(e, 'strerror', None) or e})")
+        except OSError as e:
+            err(f"{questions}: cannot read questions ({e.strerror or e})")
             raise typer.Exit(EXIT_FATAL)
+        for problem in problems:
+            err(f"{questions}: {problem}")
+        failed_questions = len(problems)
         if not qs:
             err(f"{questions}: no questions (one question a line, or JSON lines with a \"question\")")
             raise typer.Exit(EXIT_FATAL)
@@ -537,7 +543,7 @@ def ask(
         render.emit("ask", r, out_fmt)
     if results:
         sys.stdout.write(render.render_many("ask", results, "json"))
-    if failed:
+    if failed or failed_questions:
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -573,7 +579,7 @@ def summarize(
     if sentences is not None and words is not None:
         err("give --sentences or --words, not both")
         raise typer.Exit(EXIT_FATAL)
-    inputs = expand_inputs(paths)
+    inputs = expand_inputs(paths, exclude=output)  # earlier summaries in an input folder are no input
     batch = len(inputs) > 1 or any(p != "-" and Path(p).is_dir() for p in paths)
     targets: dict[str, Path] = {}
     if output is not None:

@@ -12,8 +12,14 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     """Write text to path atomically: a temp file in the same folder, then os.replace.
 
     The file gets the mode of the file it replaces, else 0666 less the umask (mkstemp alone gives 0600).
+    A symbolic link is followed (its target is replaced); a FIFO, device or socket (/dev/stdout, a named
+    pipe) is written into directly, never replaced.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))
+    if path.exists() and not path.is_file():
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return
     try:
         mode = path.stat().st_mode & 0o7777
     except OSError:
@@ -41,23 +47,29 @@ def write_json(path: str | os.PathLike, obj, indent: int = 1) -> None:
 
 def output_names(paths: list[str], ext: str, stem: bool = False) -> dict[str, str]:
     """A distinct output file name per input: `<file name><ext>` (e.g. paper.pdf.json), or `<stem><ext>` when
-    `stem` (paper.json); on clashes the file name, then its parents, then a counter are added."""
+    `stem` (paper.json). Inputs whose names clash all get longer ones: the file name (stem mode), then as
+    many parent folders as it takes ("a__paper.pdf.json", "b__paper.pdf.json"), then a counter. A path's
+    name does not depend on the order of the inputs, and no input takes the plain name of a clashing group,
+    so a rerun with one more input never pairs an old output with another paper."""
+    parts = {p: ["stdin"] if p == "-" else [x for x in Path(p).parts if x not in ("/", "..", ".")] or [p]
+             for p in dict.fromkeys(paths)}
+
+    def named(p: str, n: int) -> str:  # n: 0 the stem, 1 the file name, 2+ with parent folders
+        return (Path(parts[p][-1]).stem if n == 0 else "__".join(parts[p][-n:])) + ext
+
     names: dict[str, str] = {}
-    used: set[str] = set()
-    for path in paths:
-        parts = ["stdin"] if path == "-" else list(Path(path).parts)
-        n = 1
-        name = (Path(parts[-1]).stem if stem else parts[-1]) + ext
-        if stem and name in used:
-            name = parts[-1] + ext
-        while name in used and n < len(parts):
+    groups: dict[str, list[str]] = {}
+    for p in parts:
+        groups.setdefault(named(p, 0 if stem else 1), []).append(p)
+    for group in groups.values():
+        n = 0 if stem else 1
+        while len({named(p, n) for p in group}) < len(group) and n < max(len(parts[p]) for p in group):
             n += 1
-            name = "__".join(p for p in parts[-n:] if p not in ("/", "..", ".")) + ext
-        k = 2
-        base = name
-        while name in used:
-            name = f"{base[:-len(ext)]}-{k}{ext}"
-            k += 1
-        used.add(name)
-        names[path] = name
+        for p in group:
+            names[p] = named(p, n)
+    seen: dict[str, int] = {}
+    for p in sorted(names, key=lambda p: (names[p], p)):  # identical names left: a counter, in path order
+        k = seen[names[p]] = seen.get(names[p], 0) + 1
+        if k > 1:
+            names[p] = f"{names[p][:-len(ext)]}-{k}{ext}"
     return names

@@ -220,7 +220,8 @@ def test_ask_questions_file_reads_papers_once(monkeypatch, tmp_path):
     qfile.write_text('\ufeffWhat was measured?\n\n# a comment\n{"question": "Where were the sensors installed?", "id": 7}\n'
                      '{"question": " "}\n', encoding="utf-8")  # a byte-order mark and an empty question: skipped
     res = cli("ask", MDS[0], MDS[1], "--questions", qfile, "--no-cache")
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output  # the empty question is reported: a partial failure
+    assert res.stderr.strip() == f"papercli: {qfile}: line 5: empty question; skipped"
     rows = [json.loads(line) for line in res.stdout.splitlines()]
     assert [r["question"] for r in rows] == ["What was measured?", "Where were the sensors installed?"]
     assert "id" not in rows[0] and rows[1]["id"] == 7  # a JSON question line's other fields come back
@@ -229,12 +230,18 @@ def test_ask_questions_file_reads_papers_once(monkeypatch, tmp_path):
     assert sorted(calls) == sorted([str(MDS[0]), str(MDS[1])])  # each paper read once for both questions
 
 
-def test_ask_questions_file_with_a_bad_json_line(tmp_path):
+def test_ask_questions_file_with_bad_lines(tmp_path):
+    """A bad line is reported and skipped, the other questions are answered (exit 1); none left: exit 2."""
     qfile = tmp_path / "questions.jsonl"
+    qfile.write_bytes('{"query": "What was measured?"}\n{broken\nWhat was measur\xe9d?\n'.encode("latin-1"))
+    res = cli("ask", MDS[0], "--questions", qfile)
+    assert res.exit_code == 1 and [json.loads(x)["question"] for x in res.stdout.splitlines()] == ["What was measuréd?"]
+    assert res.stderr.strip().splitlines() == [
+        f'papercli: {qfile}: line 1: a JSON line needs a "question" string; skipped',
+        f'papercli: {qfile}: line 2: a JSON line needs a "question" string; skipped']
     qfile.write_text('{"query": "What was measured?"}\n')
     res = cli("ask", MDS[0], "--questions", qfile)
-    assert res.exit_code == 2 and res.stdout == ""
-    assert res.stderr.strip() == f'papercli: {qfile}: cannot read questions (line 1: a JSON line needs a "question" string)'
+    assert res.exit_code == 2 and res.stdout == "" and "no questions" in res.stderr
 
 
 def test_ask_usage_errors(tmp_path):
@@ -366,7 +373,14 @@ def test_output_names_are_distinct():
     from papercli.io import output_names
 
     names = output_names(["a/x.pdf", "b/x.pdf", "a/x.md", "-"], ".json")
-    assert len(set(names.values())) == 4 and names["a/x.pdf"] == "x.pdf.json" and names["-"] == "stdin.json"
+    assert names == {"a/x.pdf": "a__x.pdf.json", "b/x.pdf": "b__x.pdf.json", "a/x.md": "x.md.json",
+                     "-": "stdin.json"}
+    # the names do not depend on the order of the inputs, and a rerun with one more paper never pairs an
+    # old output with another paper: b/x.pdf alone was x.pdf.json, with a/x.pdf neither is
+    assert output_names(["b/x.pdf", "a/x.md", "-", "a/x.pdf"], ".json") == names
+    assert output_names(["b/x.pdf"], ".json") == {"b/x.pdf": "x.pdf.json"}
+    assert output_names(["x.pdf", "x.txt", "d/y.pdf"], ".txt", stem=True) == {
+        "x.pdf": "x.pdf.txt", "x.txt": "x.txt.txt", "d/y.pdf": "y.txt"}
 
 
 def test_cache_unit(tmp_path):
@@ -427,11 +441,12 @@ def test_answer_sentence_is_the_top_evidence_unless_the_span_is_sure(monkeypatch
             return out
         return fake
 
+    question = "What can the model read at once?"  # (not a question for a number: every sentence may answer)
     monkeypatch.setattr(Engine, "_forward", forward(sure=False))
-    res = engine.ask(doc, QUESTION)
+    res = engine.ask(doc, question)
     assert res.answer == res.evidence[0].text == res.answer_evidence.text  # a flat span score prefers the short one
     monkeypatch.setattr(Engine, "_forward", forward(sure=True))
-    res = engine.ask(doc, QUESTION)
+    res = engine.ask(doc, question)
     assert res.answer_evidence.text != res.evidence[0].text and res.answer in res.answer_evidence.text
 
 

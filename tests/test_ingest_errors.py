@@ -149,7 +149,7 @@ def test_extract_folder_outputs_never_clash(tmp_path):
     r = cli("extract", src, "-o", tmp_path / "out")
     assert r.returncode == 0, r.stderr
     outs = sorted((tmp_path / "out").iterdir())
-    assert len(outs) == 3 and "x.txt" in [f.name for f in outs]
+    assert [f.name for f in outs] == ["d0__x.md.txt", "d1__x.md.txt", "d2__x.md.txt"]
     assert len({f.read_text().splitlines()[0] for f in outs}) == 3
 
 
@@ -228,3 +228,59 @@ def test_unexpected_errors_are_one_line(tmp_path):
     r = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120,
                        env={**os.environ, "PAPERCLI_DEBUG": "1"})
     assert r.returncode != 0 and "Traceback" in r.stderr
+
+
+def test_special_outputs_are_written_into_not_replaced(tmp_path):
+    """-o a symbolic link writes its target (the link stays); -o a device or pipe writes into it."""
+    from papercli.io import write_atomic
+
+    target = tmp_path / "target.txt"
+    target.write_text("old")
+    (tmp_path / "link.txt").symlink_to(target)
+    write_atomic(tmp_path / "link.txt", "new")
+    assert (tmp_path / "link.txt").is_symlink() and target.read_text() == "new"
+    write_atomic(os.devnull, "into the device")
+    assert not Path(os.devnull).is_file()  # still the device
+
+
+def test_batch_inputs_that_cannot_even_be_opened(tmp_path):
+    """A broken link, a file name too long, binary junk: each one line, the good inputs are still read (exit 1)."""
+    good = tmp_path / "good.md"
+    good.write_bytes((ROOT / "samples" / "sleep-exams.md").read_bytes())
+    (tmp_path / "broken.md").symlink_to(tmp_path / "missing.md")
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(b"\x1b[31m\x01\x02\x03 junk \x04\x05\x06" * 50)
+    long_name = tmp_path / ("x" * 300 + ".md")
+    r = cli("info", good, tmp_path / "broken.md", junk, long_name)
+    assert r.returncode == 1 and "Sleep Timing" in r.stdout, r.stderr
+    lines = r.stderr.splitlines()
+    assert len(lines) == 3 and "broken symbolic link" in lines[0] and "binary file" in lines[1]
+    assert "File name too long" in lines[2]
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_text("A Title\n\nThe first sentence of the text. The second one.\n", encoding="utf-16")
+    assert "The second one." in cli("extract", utf16).stdout
+
+
+def test_named_pipes_are_read(tmp_path):
+    """A FIFO (or bash's <(...)) is read like stdin, not refused as an empty file."""
+    import threading
+
+    fifo = tmp_path / "in.md"
+    os.mkfifo(fifo)
+    text = (ROOT / "samples" / "sleep-exams.md").read_bytes()
+    writer = threading.Thread(target=lambda: fifo.write_bytes(text))
+    writer.start()
+    r = cli("info", fifo)
+    writer.join()
+    assert r.returncode == 0 and "Sleep Timing" in r.stdout, r.stderr
+
+
+def test_an_output_folder_inside_the_input_folder_is_no_input(tmp_path):
+    """extract papers/ -o papers/out twice: the first run's outputs are not read back as papers."""
+    src = tmp_path / "papers"
+    src.mkdir()
+    (src / "x.md").write_bytes((ROOT / "samples" / "sleep-exams.md").read_bytes())
+    for _ in range(2):
+        r = cli("extract", src, "-o", f"{src / 'out'}/")
+        assert r.returncode == 0, r.stderr
+    assert sorted(f.name for f in (src / "out").iterdir()) == ["x.txt"]

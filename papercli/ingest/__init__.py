@@ -35,55 +35,93 @@ def _limit(name: str, default: float) -> float:
 
 
 def _decode(data: bytes, path: str) -> str:
+    """Text of a text file: UTF-8 (BOM or not), UTF-16 with a BOM, else Latin-1; binary data is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise IngestError(path, "binary file, not text") from None
     if b"\x00" in data[:4096]:
         raise IngestError(path, "binary file, not text")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        text = data.decode("latin-1")
+    head = text[:4096]
+    if sum(ch < " " and ch not in "\t\n\r\f" or "\x7f" <= ch <= "\x9f" for ch in head) > 0.01 * len(head):
+        raise IngestError(path, "binary file, not text (control characters)")
+    return text
 
 
-def expand_inputs(paths: list[str]) -> list[str]:
-    """Folders expand recursively (sorted) to their .pdf/.txt/.md files; other paths pass through."""
+def expand_inputs(paths: list[str], exclude: str | None = None) -> list[str]:
+    """Folders expand recursively (sorted, symbolic links followed once) to their .pdf/.txt/.md files; other
+    paths pass through. Broken links and unreadable subfolders are kept as inputs, so that loading them
+    reports why; files under `exclude` (an output folder inside an input folder) are left out."""
+    skip = os.path.realpath(exclude) if exclude else None
     out = []
     for path in paths:
-        p = Path(path)
-        if path != "-" and p.is_dir():
-            files = sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
-            out += files or [path]  # an empty folder is reported by load_document
-        else:
+        if path == "-" or not os.path.isdir(path):
             out.append(path)
+            continue
+        found, seen = [], set()
+        inside = skip if skip != os.path.realpath(path) else None  # the input folder itself is read
+        for root, dirs, files in os.walk(path, followlinks=True, onerror=lambda e: found.append(e.filename)):
+            real = os.path.realpath(root)
+            if real in seen or inside and (real == inside or real.startswith(inside + os.sep)):
+                dirs[:] = []  # a link loop, or the output folder
+                continue
+            seen.add(real)
+            for name in files:
+                f = os.path.join(root, name)
+                if Path(name).suffix.lower() in SUFFIXES and (os.path.isfile(f) or os.path.islink(f)):
+                    found.append(f)
+        out += sorted(found) or [path]  # an empty folder is reported by load_document
     return out
 
 
 def load_document(path: str, password: str | None = None) -> Document:
-    """Read a PDF, .txt/.md file, or stdin ("-") into a Document."""
+    """Read a PDF, .txt/.md file, named pipe or stdin ("-") into a Document."""
+    try:
+        return _load(path, password)
+    except OSError as e:  # permission denied, file name too long, ...
+        raise IngestError(path, e.strerror or "cannot read") from None
+
+
+def _load(path: str, password: str | None) -> Document:
     from papercli.ingest.text import read_text
 
-    if path == "-":
-        data = sys.stdin.buffer.read()
+    max_mb = _limit("PAPERCLI_MAX_MB", 200)
+    if path == "-" or os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):
+        # stdin, a named pipe, /dev/fd/N: read what comes (at most the size limit)
+        name, most = ("<stdin>" if path == "-" else path), int(max_mb * 2**20) + 1
+        if path == "-":
+            data = sys.stdin.buffer.read(most)
+        else:
+            with open(path, "rb") as f:
+                data = f.read(most)
         if not data:
-            raise IngestError("<stdin>", "empty input (0 bytes)")
+            raise IngestError(name, "empty input (0 bytes)")
+        if len(data) > max_mb * 2**20:
+            raise IngestError(name, f"input too large (> PAPERCLI_MAX_MB={max_mb:g})")
         if data.startswith(b"%PDF"):
-            return _load_pdf("<stdin>", password, data)
-        return _nonempty(read_text(_decode(data, "<stdin>"), "<stdin>", markdown=True))
+            return _load_pdf(name, password, data)
+        return _nonempty(read_text(_decode(data, name), name, markdown=True))
     p = Path(path)
+    if os.path.islink(path) and not p.exists():
+        raise IngestError(path, "broken symbolic link")
     if not p.exists():
         raise IngestError(path, "no such file")
     if p.is_dir():
+        os.listdir(p)  # an unreadable folder says so
         raise IngestError(path, "folder holds no .pdf, .txt or .md files")
     size = p.stat().st_size
     if size == 0:
         raise IngestError(path, "empty file (0 bytes)")
-    max_mb = _limit("PAPERCLI_MAX_MB", 200)
     if size > max_mb * 1024 * 1024:
-        raise IngestError(path, f"file too large ({size / 2**20:.0f} MB > PAPERCLI_MAX_MB={max_mb:g})")
+        raise IngestError(path, f"file too large ({size / 2**20:.1f} MB > PAPERCLI_MAX_MB={max_mb:g})")
     suffix = p.suffix.lower()
-    try:
-        with open(p, "rb") as f:
-            head = f.read(1024)
-    except OSError as e:
-        raise IngestError(path, e.strerror or "cannot read") from None
+    with open(p, "rb") as f:
+        head = f.read(1024)
     if suffix == ".pdf" or head.lstrip().startswith(b"%PDF"):
         if b"%PDF" not in head:
             raise IngestError(path, "not a PDF (no %PDF header); renamed file?")
@@ -91,6 +129,7 @@ def load_document(path: str, password: str | None = None) -> Document:
     if suffix in (".txt", ".md", ".markdown", ""):
         return _nonempty(read_text(_decode(p.read_bytes(), path), path, markdown=suffix in (".md", ".markdown")))
     raise IngestError(path, f"unsupported file type '{suffix}' (expected .pdf, .txt or .md)")
+
 
 
 def _nonempty(doc: Document) -> Document:

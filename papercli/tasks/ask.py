@@ -39,7 +39,8 @@ class TooManyTokens(Exception):
 
 def load_papers(paths: Iterable[str], password: str | None, cache: Cache, on_error: Callable[[str], None],
                 with_abstract: bool = False) -> tuple[list[Paper], int]:
-    """(papers read, number of inputs that failed); every failure is reported through `on_error`.
+    """(papers read, number of inputs that failed); every failure, and every warning of a paper read
+    ("page 3: no text layer", "damaged PDF was repaired"), is reported through `on_error`.
 
     `with_abstract`: the abstract becomes the first body section (for questions; see
     `Document.with_abstract_in_body`), with its own token-cache key."""
@@ -57,6 +58,8 @@ def load_papers(paths: Iterable[str], password: str | None, cache: Cache, on_err
             on_error(f"{path}: {e.strerror or e}")
             failed += 1
             continue
+        for warning in doc.warnings:
+            on_error(f"{path}: warning: {warning}")
         if with_abstract and doc.abstract:
             doc, key = doc.with_abstract_in_body(), key and f"{key}+abstract"
         papers.append(Paper(path, doc, key))
@@ -76,19 +79,20 @@ def check_budget(tokens: int, limit: int | None, what: str = "these papers") -> 
         raise TooManyTokens(tokens, limit, what)
 
 
-def read_questions(source: str) -> list[tuple[str, dict]]:
-    """(question, the other fields of its JSON line) for each question of a file ("-": stdin): one a line,
-    or JSON lines with a "question" field (as `ask` writes them; other fields such as an "id" are kept
-    to be copied into the answer); empty lines and lines starting with # are skipped. ValueError for a
-    JSON line without a question string."""
+def read_questions(source: str) -> tuple[list[tuple[str, dict]], list[str]]:
+    """([(question, the other fields of its JSON line)], [problems]) for a file of questions ("-": stdin):
+    one a line, or JSON lines with a "question" field (as `ask` writes them; other fields such as an
+    "id" are kept to be copied into the answer). Empty lines and lines starting with # are skipped; a
+    line that holds no question (a JSON line without a "question" string, or an empty one) is skipped
+    with a problem naming its line. UTF-8 (with or without a byte-order mark), else Latin-1."""
     import json
 
-    if source == "-":
-        text = sys.stdin.read()
-    else:
-        with open(source, encoding="utf-8-sig") as f:  # a byte-order mark is no part of the first question
-            text = f.read()
-    questions = []
+    data = sys.stdin.buffer.read() if source == "-" else open(source, "rb").read()
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark is no part of the first question
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    questions, problems = [], []
     for n, line in enumerate(text.splitlines(), 1):
         line, extra = line.strip(), {}
         if not line or line.startswith("#"):
@@ -98,10 +102,13 @@ def read_questions(source: str) -> list[tuple[str, dict]]:
                 extra = json.loads(line)
                 line = extra.pop("question").strip()
             except (ValueError, KeyError, TypeError, AttributeError):
-                raise ValueError(f"line {n}: a JSON line needs a \"question\" string") from None
+                problems.append(f"line {n}: a JSON line needs a \"question\" string; skipped")
+                continue
         if line:
             questions.append((line, extra))
-    return questions
+        else:
+            problems.append(f"line {n}: empty question; skipped")
+    return questions, problems
 
 
 def answer_to_dict(answer, papers: list[Paper]) -> dict:
