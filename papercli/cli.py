@@ -15,13 +15,16 @@ import typer
 
 from papercli import __version__
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Read research papers with a small LongNet model: grounded summaries and answers over whole "
+                       "papers, extraction of clean text. Results on stdout, progress and logs on stderr; exit codes "
+                       "0 ok, 1 some inputs failed, 2 usage or fatal error, 130 interrupted.")
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks: each prints ratios against a baseline run in the same process.")
 eval_app = typer.Typer(no_args_is_help=True, help="Quality evaluation against baselines on real papers.")
 app.add_typer(bench_app, name="bench")
 app.add_typer(eval_app, name="eval")
 
-EXIT_OK, EXIT_PARTIAL, EXIT_FATAL = 0, 1, 2
+EXIT_OK, EXIT_PARTIAL, EXIT_FATAL, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class Device(str, Enum):
@@ -38,8 +41,10 @@ class Format(str, Enum):
 
 
 def err(msg: str) -> None:
-    """One line on stderr, no traceback."""
-    print(f"papercli: {msg}", file=sys.stderr, flush=True)
+    """One line on stderr, no traceback (control characters and line breaks of file names shown escaped)."""
+    from papercli.io import printable
+
+    print(f"papercli: {printable(msg).replace(chr(10), chr(92) + 'n')}", file=sys.stderr, flush=True)
 
 
 def _version(value: bool) -> None:
@@ -607,43 +612,53 @@ def summarize(
         else:
             tqdm.write(f"papercli: {msg}", file=sys.stderr)
 
-    for path in bar:
-        papers, bad = task.load_papers([path], password, cache, report)
-        if bad:
-            failed += 1
-            continue
-        paper = papers[0]
-        try:
-            if engine is None:
-                engine = _task_engine(model, device)
-            tokens = task.encode_papers(engine, [paper], cache)
-            task.check_budget(tokens, max_tokens, path)
-            result = summ.summarize(engine, paper, words, sentences)
-        except typer.Exit:
-            bar.close()
-            raise
-        except task.TooManyTokens as e:
-            report(str(e))
-            failed += 1
-            continue
-        except Exception as e:  # one bad paper must not stop a batch
-            report(f"{path}: summarization failed ({type(e).__name__}: {e})")
-            failed += 1
-            continue
-        if path in targets:
-            try:
-                write_atomic(targets[path], render.render("summarize", result, fmt.value))
-            except OSError as e:
-                report(f"{targets[path]}: cannot write ({e.strerror or e})")
+    try:
+        for path in bar:
+            papers, bad = task.load_papers([path], password, cache, report)
+            if bad:
                 failed += 1
                 continue
-        elif fmt.value == "json":
-            collected.append(result)
-        else:
-            if done and fmt.value in ("text", "md"):
-                sys.stdout.write("\n")
-            render.emit("summarize", result, fmt.value)
-        done += 1
+            paper = papers[0]
+            if next(paper.doc.body_sentences(), None) is None:  # headings only: nothing to summarize
+                report(f"{path}: no body text to summarize")
+                failed += 1
+                continue
+            try:
+                if engine is None:
+                    engine = _task_engine(model, device)
+                tokens = task.encode_papers(engine, [paper], cache)
+                task.check_budget(tokens, max_tokens, path)
+                result = summ.summarize(engine, paper, words, sentences)
+            except typer.Exit:
+                bar.close()
+                raise
+            except task.TooManyTokens as e:
+                report(str(e))
+                failed += 1
+                continue
+            except Exception as e:  # one bad paper must not stop a batch
+                report(f"{path}: summarization failed ({type(e).__name__}: {e})")
+                failed += 1
+                continue
+            if path in targets:
+                try:
+                    write_atomic(targets[path], render.render("summarize", result, fmt.value))
+                except OSError as e:
+                    report(f"{targets[path]}: cannot write ({e.strerror or e})")
+                    failed += 1
+                    continue
+            elif fmt.value == "json":
+                collected.append(result)
+            else:
+                if done and fmt.value in ("text", "md"):
+                    sys.stdout.write("\n")
+                render.emit("summarize", result, fmt.value)
+            done += 1
+    except KeyboardInterrupt:  # say how far the batch got, then stop as interrupted
+        bar.close()
+        err(f"summarize: interrupted: {done} succeeded, {failed} failed, {skipped} skipped, "
+            f"{len(todo) - done - failed} not done" + (f" -> {output}" if output is not None else ""))
+        raise
     bar.close()
     if collected:
         sys.stdout.write(render.render_many("summarize", collected, "json", as_list=len(inputs) > 1))
@@ -693,14 +708,22 @@ def _one_line(e: BaseException) -> str:
 
 
 def main() -> None:
-    """The console script: usage errors are one line on stderr (exit 2), like every other error."""
+    """The console script: usage errors are one line on stderr (exit 2), like every other error. Ctrl-C
+    says "interrupted" (exit 130); a closed pipe (`papercli extract x.pdf | head`) ends papercli quietly,
+    as it ends `cat` (SIGPIPE, exit 141)."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if os.environ.get("NO_COLOR"):
         os.environ["TERM"] = "dumb"  # rich (help) then prints no escape codes at all
     try:
         code = app(prog_name="papercli", standalone_mode=False)
+        if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this code, silently
+            err("interrupted")
     except (KeyboardInterrupt, typer.Abort):
         err("interrupted")
-        code = 130
+        code = EXIT_INTERRUPTED
     except Exception as e:
         kinds = _kind(e)
         if "UsageError" in kinds:

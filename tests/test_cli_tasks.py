@@ -408,6 +408,11 @@ def test_cache_unit(tmp_path):
     assert key2 == key and doc2.source == str(copy) and doc2.to_dict()["sections"] == doc.to_dict()["sections"]
     assert cache.encode(Enc(), doc2, key2) == enc and Enc.calls == 1
     assert cache.stats == {"doc_hits": 1, "doc_misses": 1, "token_hits": 1, "token_misses": 1}
+    tokens = cache.tokens_path(key, Enc.tokenizer_file)
+    damaged = json.loads(tokens.read_text())
+    damaged["sentences"] = damaged["sentences"][:-1]  # valid JSON, one sentence short
+    tokens.write_text(json.dumps(damaged))
+    assert cache.encode(Enc(), doc2, key2) == enc and Enc.calls == 2 and cache.stats["token_misses"] == 2
     cache.doc_path(key).write_text("{not json")
     doc3, _ = cache.load_document(str(MDS[0]))
     assert doc3.title == doc.title and cache.stats["doc_misses"] == 2
@@ -569,3 +574,11 @@ def test_a_question_for_a_number_is_answered_with_one():
     assert numeric_answers("Which rivers were studied?", texts) == [0, 1, 2]
     r = json.loads(cli("ask", SAMPLES / "sleep-exams.pdf", "What was the mean sleep duration?", "-f", "json").stdout)
     assert r["found"] and "6.9 hours" in r["source"]["sentence"], r
+
+
+def test_a_text_without_sentence_breaks_keeps_the_word_budget(tmp_path):
+    """One 3,000-word "sentence" (a scan without punctuation): the summary is it, cut to the budget."""
+    paper = tmp_path / "run-on.txt"
+    paper.write_text("A Title\n\n" + "word " * 3000)
+    r = json.loads(cli("summarize", paper, "--words", "50", "-f", "json").stdout)
+    assert r["words"] <= 51 and r["summary"][0]["text"].endswith(" …")

@@ -284,3 +284,13 @@ def test_an_output_folder_inside_the_input_folder_is_no_input(tmp_path):
         r = cli("extract", src, "-o", f"{src / 'out'}/")
         assert r.returncode == 0, r.stderr
     assert sorted(f.name for f in (src / "out").iterdir()) == ["x.txt"]
+
+
+def test_a_closed_pipe_ends_papercli_quietly(tmp_path):
+    """`papercli extract ... | head -1`: no traceback, no error line; the exit status of a SIGPIPE (141)."""
+    paper = tmp_path / "long.txt"
+    paper.write_text("A Title\n\n" + "This is one sentence of a long text. " * 20000)
+    r = subprocess.run(f"{sys.executable} -m papercli extract {paper} | head -c 10 >/dev/null; "
+                       "echo ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", capture_output=True, text=True,
+                       cwd=ROOT, timeout=120)
+    assert r.stdout.strip() == "141" and r.stderr == ""

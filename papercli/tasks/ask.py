@@ -32,7 +32,7 @@ class Paper:
 
 class TooManyTokens(Exception):
     def __init__(self, tokens: int, limit: int, what: str = "these papers"):
-        super().__init__(f"{what} hold {tokens:,} tokens, more than --max-tokens {limit:,}; "
+        super().__init__(f"{what} {'hold' if what == 'these papers' else 'holds'} {tokens:,} tokens, more than --max-tokens {limit:,}; "
                          f"ask about fewer papers or raise --max-tokens (memory and time grow with the length)")
         self.tokens, self.limit = tokens, limit
 

@@ -13,6 +13,8 @@ from typing import TextIO
 
 from rich.markup import escape
 
+from papercli.io import printable
+
 NOT_FOUND = "Not found in these papers"
 
 
@@ -25,8 +27,8 @@ def _page(doc: str, page: int) -> str:
 def _styler(markup: bool):
     """st(text, style): rich markup with the text escaped, or the text itself for plain output."""
     if not markup:
-        return lambda text, style="": text
-    return lambda text, style="": f"[{style}]{escape(text)}[/]" if style else escape(text)
+        return lambda text, style="": printable(text)
+    return lambda text, style="": f"[{style}]{escape(printable(text))}[/]" if style else escape(printable(text))
 
 
 def _why_not(r: dict) -> str:
@@ -116,7 +118,7 @@ def render(kind: str, result: dict, fmt: str) -> str:
         return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
         return json.dumps(result, ensure_ascii=False) + "\n"
-    return _RENDER[kind][fmt](result)
+    return printable(_RENDER[kind][fmt](result))
 
 
 def render_many(kind: str, results: list[dict], fmt: str, as_list: bool = False) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from papercli.eval.baselines import MAX_OVERSHOOT
 from papercli.tasks.ask import Paper
 
 DEFAULT_WORDS = 200  # the evaluation budget
@@ -41,6 +42,10 @@ def summarize(engine, paper: Paper, words: int | None = None, sentences: int | N
     chosen = choose(texts, scores, words, sentences, keywords, doc.body_asides())
     summary = [{"text": texts[i], "page": rows[i].page, "score": round(float(scores[i]), 6), "sentence": rows[i].text}
                for i in chosen]
+    budget = DEFAULT_WORDS if words is None and sentences is None else words
+    if budget and len(summary) == 1 and len(summary[0]["text"].split()) > MAX_OVERSHOOT * budget:
+        # a text without sentence breaks (a scan without punctuation): its one "sentence", cut to the budget
+        summary[0]["text"] = " ".join(summary[0]["text"].split()[:budget]) + " …"
     return {
         "document": paper.path,
         "title": doc.title or Path(paper.path).stem,
