@@ -598,7 +598,13 @@ def summarize(
             raise typer.Exit(EXIT_FATAL)
         names = output_names(inputs, _EXT[fmt.value])
         targets = {p: Path(output) / names[p] for p in inputs}
-    todo = [p for p in inputs if force or p not in targets or not targets[p].exists()]
+    def up_to_date(p: str) -> bool:  # like make: an output older than its paper is redone
+        try:
+            return p != "-" and targets[p].stat().st_mtime >= Path(p).stat().st_mtime
+        except OSError:
+            return False
+
+    todo = [p for p in inputs if force or p not in targets or not up_to_date(p)]
     skipped = len(inputs) - len(todo)
     cache = Cache(enabled=not no_cache)
     engine, done, failed, collected = None, 0, 0, []
@@ -665,7 +671,7 @@ def summarize(
         sys.stdout.flush()
     if batch or output is not None:
         where = f" -> {output}" if output is not None else ""
-        why = " (their output files exist; --force writes them again)" if skipped else ""
+        why = " (their output files are newer than the papers; --force writes them again)" if skipped else ""
         err(f"summarize: {done} succeeded, {failed} failed, {skipped} skipped{why}{where}")
     _exit_for(done + skipped, len(inputs))
 

@@ -335,8 +335,12 @@ def test_summarize_folder_batch_failure_skip_force(tmp_path):
 
     stamp = {f.name: f.stat().st_mtime_ns for f in out.iterdir()}
     again = cli("summarize", src, "-o", out, "-f", "json", "-n", "2")
-    assert again.exit_code == 1 and "0 succeeded, 1 failed, 2 skipped (their output files exist; --force" in again.stderr
+    assert again.exit_code == 1 and "0 succeeded, 1 failed, 2 skipped (their output files are newer" in again.stderr
     assert {f.name: f.stat().st_mtime_ns for f in out.iterdir()} == stamp
+    changed = src / MDS[0].name  # a paper edited after its summary was written is summarized again
+    os.utime(changed, (changed.stat().st_atime, max(stamp.values()) / 1e9 + 10))
+    again = cli("summarize", src, "-o", out, "-f", "json", "-n", "2")
+    assert "1 succeeded, 1 failed, 1 skipped" in again.stderr, again.stderr
 
     (src / "sub" / "broken.pdf").unlink()
     forced = cli("summarize", src, "-o", out, "-f", "json", "-n", "2", "--force")
