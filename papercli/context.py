@@ -185,7 +185,7 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
     "sleep"); stopwords, one-letter tokens and QUESTION_FILLER words ("how many", "this paper", "get") are
     not content words; a KIND_WORDS word is mentioned when one of its kind is ("dataset": "corpus").
     """
-    from papercli.features import content_stems, content_words
+    from papercli.features import content_stems, content_words, fold_accents
 
     filler, kinds, irregular = _filler_and_kinds()
     vocab = frozenset().union(*(paper_stems(tuple(texts), title) for texts, title in
@@ -199,7 +199,7 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
     def mentioned(stems) -> bool:
         return all(map(known, stems)) or len(stems) == 1 and any(map(known, kinds.get(stems[0], ())))
 
-    words = {w: content_stems(w) for w in dict.fromkeys(content_words(question)) if len(w) > 1}
+    words = {w: content_stems(w) for w in dict.fromkeys(content_words(fold_accents(question))) if len(w) > 1}
     words = {w: stems for w, stems in words.items() if stems and not set(stems) <= filler}
     return [w for w, stems in words.items() if not mentioned(stems)], len(words)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 
 from papercli.ingest.document import Document
@@ -56,12 +57,21 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
+def fold_accents(text: str) -> str:
+    """`text` without accents ("médiane" -> "mediane"); ASCII text as it is."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def content_stems(text: str) -> list[str]:
     """Lower-case alphanumeric words minus stopwords, then Porter-stemmed as rouge-score stems them: the
     words BM25, keyword weights and question coverage compare (stopwords go before stemming, so "this"
-    never becomes a content stem "thi")."""
+    never becomes a content stem "thi"). Accents are dropped first ("médiane" -> "mediane", "naïve" ->
+    "naive"), so that an accented word stays one word."""
     from papercli.train.labels import rouge_tokens
 
+    text = fold_accents(text)
     return rouge_tokens(" ".join(w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS))
 
 
