@@ -122,3 +122,10 @@ def test_curly_quotes_close_sentences():
     text = "They call it \u201cthe best parser.\u201d The next sentence starts here. \u2018Quoted\u2019 one."
     assert split_sentences(text) == ["They call it \u201cthe best parser.\u201d", "The next sentence starts here.",
                                      "\u2018Quoted\u2019 one."]
+
+
+def test_list_bullets_start_sentences():
+    """A bullet after a sentence's end or a colon opens a new sentence; "a • b" in a formula does not."""
+    text = "Our main results are: • The first result holds. • The second one, too. The product a • b is small."
+    assert split_sentences(text) == ["Our main results are:", "• The first result holds.", "• The second one, too.",
+                                     "The product a • b is small."]

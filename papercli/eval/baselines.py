@@ -25,8 +25,9 @@ def body_texts(doc: Document) -> list[str]:
 
 
 def summary_texts(doc: Document) -> list[str]:
-    """Body sentences as a summary shows them: parenthetical author-year citations removed."""
-    return [without_citations(t) for t in body_texts(doc)]
+    """Body sentences as a summary shows them: parenthetical author-year citations and a list item's
+    bullet removed."""
+    return [re.sub(r"^[\u2022\u25aa\u25cf\u25e6]\s+", "", without_citations(t)) for t in body_texts(doc)]
 
 
 KEYWORD_SCORE_WEIGHT = 3.0  # selection with keywords: weight of the z-scored sentence score (chosen on dev)

@@ -55,6 +55,7 @@ _NAMED = re.compile(
 _REFERENCE_ENTRY = re.compile(r"[A-Z]\.\s+(?:[A-Z]\.\s+)*[A-Z][\w'-]+(?:,|\.\s|\s+(?:and\b|&)|\s*\()")
 _REFERENCES = re.compile(r"^(references?|bibliography|literature cited|works cited)$", re.I)
 _ABSTRACT_RUNIN = re.compile(r"^abstract\s*[.:\u2014\u2013-]\s*", re.I)
+_BULLET_FONT = re.compile(r"LCIRCLE|Dingbats|Wingdings", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
 _SUBSECTION_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,3}\.?")
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
@@ -207,6 +208,9 @@ def _page_lines(page: pymupdf.Page) -> list[list[Line]]:
             if abs(dy) > 0.05 or dx <= 0 or not any(s["text"].strip() for s in ln["spans"]):
                 continue
             spans = [s for i, s in enumerate(ln["spans"]) if not (i and s["flags"] & 1 and _is_mark([s], 99))]
+            for s in spans:  # a bullet drawn from a symbol font reads as its letter ("r" in LaTeX's lcircle)
+                if _BULLET_FONT.search(s["font"]) and len(s["text"].strip()) == 1:
+                    s["text"] = s["text"].replace(s["text"].strip(), "\u2022")
             x0, y0, x1, y1 = ln["bbox"]
             if groups:
                 segments, box = groups[-1]
