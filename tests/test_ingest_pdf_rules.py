@@ -446,3 +446,29 @@ def test_page_numbers_a_little_above_the_margin():
     assert [[b[0].text for b in blocks] for blocks in pages] == [
         ["Some running text of the paper on this page."]] * 2 + [
         ["Some running text of the paper on this page.", "40"], ["Some running text of the paper on this page."]]
+
+
+def test_an_address_above_the_abstract_in_the_other_column_is_front_matter(tmp_path):
+    """N04-1016: the second author's address ("2 Buccleuch Pl., Edinburgh") sits in the right column above
+    the left column's Abstract heading; read in column order it came after the abstract, as section "2 ..."."""
+    import pymupdf
+
+    from papercli.ingest import load_document
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((140, 90), "The Web as a Baseline for Many Tasks", fontsize=14, fontname="tibo")
+    for x, lines in ((124, ["Mirella Lapata", "University of Sheffield", "211 Portobello St., Sheffield"]),
+                     (350, ["Frank Keller", "University of Edinburgh", "2 Buccleuch Pl., Edinburgh EH8 9LW"])):
+        for k, text in enumerate(lines):
+            page.insert_text((x, 130 + 14 * k + 8 * (k == 2)), text, fontsize=12, fontname="tibo" if k == 0 else "tiro")
+    page.insert_text((160, 230), "Abstract", fontsize=12, fontname="tibo")
+    col = "We study how readers find the main claim of a paper and report what we found in experiments. " * 4
+    page.insert_textbox(pymupdf.Rect(72, 240, 290, 400), col, fontsize=10, fontname="tiro")
+    page.insert_text((72, 420), "1 Introduction", fontsize=12, fontname="tibo")
+    page.insert_textbox(pymupdf.Rect(72, 430, 290, 700), col * 2, fontsize=10, fontname="tiro")
+    page.insert_textbox(pymupdf.Rect(320, 240, 540, 700), col * 3, fontsize=10, fontname="tiro")
+    path = tmp_path / "address.pdf"
+    doc.save(path)
+    got = load_document(str(path))
+    assert [s.heading for s in got.sections] == ["1 Introduction"] and "Buccleuch" not in got.to_text()

@@ -784,8 +784,11 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
     start = first.index(title_block) + 1
     abstract_at = next((i for i, b in enumerate(first[start:], start) if b.kind == "heading"
                         and b.text.lower().startswith("abstract")), start)
-    for b in first[start:abstract_at]:  # an authors line read as a lettered heading ("H. Ney, F. J. Och")
-        if b.kind == "heading":
+    abstract = first[abstract_at] if abstract_at < len(first) and first[abstract_at].kind == "heading" else None
+    for i, b in enumerate(first[start:], start):  # an authors line read as a lettered heading ("H. Ney, F. J. Och"),
+        # or an address in the right column above the Abstract heading ("2 Buccleuch Pl., Edinburgh": N04-1016)
+        if b.kind == "heading" and (i < abstract_at or abstract is not None and b is not abstract
+                                    and title_block.y1 - 1 <= b.y0 and b.y1 <= abstract.y0):
             b.kind = "body"
     stop = next((i for i, b in enumerate(first) if b.kind in ("heading", "abstract")), None)
     if stop is None:  # no heading on page 1 (journal style): front matter ends at the first long block
