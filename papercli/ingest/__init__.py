@@ -127,7 +127,9 @@ def _load(path: str, password: str | None) -> Document:
             raise IngestError(path, "not a PDF (no %PDF header); renamed file?")
         return _load_pdf(path, password)
     if suffix in (".txt", ".md", ".markdown", ""):
-        return _nonempty(read_text(_decode(p.read_bytes(), path), path, markdown=suffix in (".md", ".markdown")))
+        text = _decode(p.read_bytes(), path)  # a file without a suffix is Markdown when it opens like it ("# Title")
+        markdown = suffix in (".md", ".markdown") or not suffix and text.lstrip().startswith("# ")
+        return _nonempty(read_text(text, path, markdown=markdown))
     raise IngestError(path, f"unsupported file type '{suffix}' (expected .pdf, .txt or .md)")
 
 
