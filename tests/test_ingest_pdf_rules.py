@@ -478,3 +478,12 @@ def test_a_hyphen_after_a_number_joins_without_a_space():
     b = _builder("document")
     assert b._glue("a 120-", "document set") == ("a 120-", "")
     assert b._glue("step 3-", "Similarly, we") == ("step 3-", " ")
+
+
+def test_a_garbled_text_layer_is_reported():
+    from papercli.ingest.pdf import GARBLED_SHARE, _unknown_share
+
+    english = "We evaluate the parser on the treebank and report the accuracy of every model we trained. " * 30
+    garbled = "Tiir uniliet~tion tl~e cona-rive Sprachwissenschaft Uniw',rsitS~t Tiibingen Gem lalm xqzt. " * 30
+    assert _unknown_share(english) == 0.0 and _unknown_share(garbled) > GARBLED_SHARE
+    assert _unknown_share("Tiir xqzt.") == 0.0  # too short to tell
