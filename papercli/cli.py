@@ -562,7 +562,7 @@ def summarize(
     words: Optional[int] = typer.Option(None, "--words", "-w", min=1,
                                         help="Summary length in words (default 200, the evaluation budget)."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, md, json or jsonl."),
-    force: bool = typer.Option(False, "--force", help="Redo papers whose output file already exists."),
+    force: bool = typer.Option(False, "--force", help="Redo papers whose output file is newer than the paper (they are skipped otherwise)."),
     model: Optional[str] = _TASK_MODEL_OPT,
     device: Device = _TASK_DEVICE_OPT,
     max_tokens: int = _TASK_MAX_TOKENS_OPT,
