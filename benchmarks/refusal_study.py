@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from papercli.data import covidqa_document, iter_covidqa, iter_records, record_to_document  # noqa: E402
 from papercli.eval.baselines import body_texts  # noqa: E402
 from papercli.eval.metrics import contains_answer  # noqa: E402
-from papercli.eval.summarize import load_engine  # noqa: E402
+from papercli.eval import load_engine  # noqa: E402
 from papercli.train.calibrate import calibration_questions  # noqa: E402
 
 

@@ -38,13 +38,13 @@ def test_with_needle_question_first_control():
     assert sents[0] == "What is it?" and sents[at] == "The fact." and at == 11
 
 
-def test_build_context_reaches_the_token_budget():
+def test_filler_document_reaches_the_token_budget():
     docs = [base_doc(), base_doc()]
     words = lambda t: len(t.split())  # noqa: E731
-    ctx = needle.build_context(docs, 50, words)
+    ctx = needle.filler_document(docs, 50, words)
     total = sum(words(s) for s in body_texts(ctx))
     assert 50 <= total < 55
-    assert len(body_texts(needle.build_context(docs, 10_000, words))) == 40  # all there is
+    assert len(body_texts(needle.filler_document(docs, 10_000, words))) == 40  # all there is
 
 
 class EarlyOnlyEngine:

@@ -84,7 +84,9 @@ def test_qa_evaluate_bm25_and_fake_model():
 
 
 def test_load_engine_without_model_returns_none(tmp_path):
-    assert summarize.load_engine(str(tmp_path / "no-model")) is None
+    from papercli.eval import load_engine
+
+    assert load_engine(str(tmp_path / "no-model")) is None
 
 
 def test_cli_eval_qa_writes_json(tmp_path):

@@ -211,7 +211,7 @@ def test_body_question_cuts_an_answer_out_of_its_sentence():
 
 def test_soft_salience_target_mixes_the_oracle_with_sentence_scores(tok):
     """soft=0: uniform over the oracle; soft>0: a distribution whose extra mass follows each sentence's n-gram density."""
-    from papercli.train.examples import Paper, salience_target
+    from papercli.train.examples import TrainingPaper, salience_target
     from papercli.train.labels import sentence_scores
 
     abstract = "We propose a dilated attention encoder that reads whole papers and summarises them."
@@ -219,11 +219,11 @@ def test_soft_salience_target_mixes_the_oracle_with_sentence_scores(tok):
              "Results are in Table 2.", "It summarises papers it reads whole."]
     scores = sentence_scores(texts, abstract)
     assert scores[1] == max(scores) and scores[0] == 0.0 and scores[3] > scores[2]
-    paper = Paper(EncodedDocument.encode(_doc(4), tok), texts, [1, 3], [], [], [], scores)
+    paper = TrainingPaper(EncodedDocument.encode(_doc(4), tok), texts, [1, 3], [], [], [], scores)
     assert salience_target(paper, 0.0) == [0.0, 0.5, 0.0, 0.5]
     target = salience_target(paper, 0.5)
     assert abs(sum(target) - 1.0) < 1e-9 and target[1] > target[3] > target[2] >= target[0] > 0
-    old = Paper.from_dict({**paper.to_dict(), "soft": []})  # caches from before the field still load ...
+    old = TrainingPaper.from_dict({**paper.to_dict(), "soft": []})  # caches from before the field still load ...
     assert salience_target(old, 0.0) == [0.0, 0.5, 0.0, 0.5]
     with pytest.raises(ValueError, match="cache"):  # ... but cannot silently train without the scores
         salience_target(old, 0.5)
@@ -231,10 +231,10 @@ def test_soft_salience_target_mixes_the_oracle_with_sentence_scores(tok):
 
 def test_masked_token_pretraining_learns(tok):
     """The tied-embedding masked-token loss starts near ln(vocab) and falls when trained on."""
-    from papercli.train.examples import Paper
+    from papercli.train.examples import TrainingPaper
     from papercli.train.loop import mlm_loss
 
-    paper = Paper(EncodedDocument.encode(_doc(40), tok), [], [], [], [], [])
+    paper = TrainingPaper(EncodedDocument.encode(_doc(40), tok), [], [], [], [], [])
     model = _model(tok)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     losses = []

@@ -23,7 +23,8 @@ def load_dev() -> list[dict]:
 def main() -> None:
     from papercli.data import iter_records, record_to_document
     from papercli.eval import baselines as bl
-    from papercli.eval.summarize import load_engine, spread
+    from papercli.eval import load_engine
+    from papercli.eval.summarize import spread
 
     train = spread(list(iter_records(None, split="train")), 400)
     lr = bl.train_feature_lr(((record_to_document(r), r["abstract"]) for r in train), 200)

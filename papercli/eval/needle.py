@@ -18,7 +18,7 @@ from papercli.data import iter_records, record_to_document
 from papercli.eval.baselines import BM25, body_texts
 from papercli.features import content_stems
 from papercli.eval.metrics import contains_answer
-from papercli.eval.summarize import load_engine, log
+from papercli.eval import load_engine, log
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
 from papercli.io import write_json
 
@@ -60,7 +60,7 @@ def approx_tokens(text: str) -> float:
     return 1.3 * len(text.split())
 
 
-def build_context(docs, tokens: float, count_tokens: Callable[[str], float] = approx_tokens) -> Document:
+def filler_document(docs, tokens: float, count_tokens: Callable[[str], float] = approx_tokens) -> Document:
     """Sections of `docs` (an iterable of Documents) concatenated until about `tokens` tokens."""
     sections, used = [], 0.0
     for doc in docs:
@@ -147,7 +147,7 @@ def evaluate(docs: list[Document], systems: dict[str, System], lengths, depths: 
         order = docs[:]
         rng.shuffle(order)
         for li, length in enumerate(lengths):
-            base = build_context(order, length - count_tokens(fact), count_tokens)
+            base = filler_document(order, length - count_tokens(fact), count_tokens)
             for di, pct in enumerate(depth_pcts):
                 for control in (False, True):
                     doc, at = with_needle(base, fact, pct / 100, question if control else None)

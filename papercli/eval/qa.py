@@ -8,7 +8,7 @@ from pathlib import Path
 from papercli.data import covidqa_document, iter_covidqa
 from papercli.eval.baselines import BM25, body_texts
 from papercli.eval.metrics import exact_match, f1_score, hit_at_k, mean_ci
-from papercli.eval.summarize import load_engine, log
+from papercli.eval import load_engine, log
 from papercli.io import write_json
 
 METRICS = ("em", "f1", "hit1", "hit3", "refused")

@@ -12,7 +12,7 @@ from papercli.context import expand_query
 from papercli.data import iter_records, record_to_document
 from papercli.eval.baselines import BM25, body_texts
 from papercli.eval.metrics import contains_answer, mean_ci
-from papercli.eval.summarize import load_engine
+from papercli.eval import load_engine
 from papercli.io import write_json
 
 METRICS = ("hit1", "hit3", "refused")

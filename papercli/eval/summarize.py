@@ -8,6 +8,7 @@ from typing import Callable
 
 from papercli.data import iter_records, record_to_document
 from papercli.eval import baselines as bl
+from papercli.eval import load_engine, log
 from papercli.eval.metrics import ROUGE_KEYS, budget_indices, budget_summary, mean_ci, rouge
 from papercli.ingest.document import Document
 from papercli.io import write_json
@@ -15,21 +16,6 @@ from papercli.io import write_json
 REFERENCES = ("abstract", "human", "challenge", "approach", "outcome", "clscisumm_human")
 PARTS = 5  # position in the paper, in fifths of its body sentences, for the oracle-recall table
 METRIC_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeLsum": "R-Lsum"}
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def load_engine(model_dir: str | None):
-    """The model's Engine (`model_dir` None: the shipped model), or None with a note when there is none."""
-    try:
-        from papercli.tasks.engine import Engine
-
-        return Engine.load(model_dir, "auto")
-    except (ImportError, FileNotFoundError) as e:
-        log(f"note: model skipped ({e})")
-        return None
 
 
 def part(i: int, n: int) -> int:

@@ -34,7 +34,7 @@ ASPECT_QUESTIONS = {"challenge": "What problem does the paper address?",
 
 
 @dataclass
-class Paper:
+class TrainingPaper:
     """A corpus paper prepared once: its encoding, sentence texts, oracle labels and questions."""
 
     enc: EncodedDocument
@@ -49,7 +49,7 @@ class Paper:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Paper":
+    def from_dict(cls, d: dict) -> "TrainingPaper":
         return cls(EncodedDocument(**d["enc"]), d["texts"], d["oracle"], [tuple(q) for q in d["queries"]],
                    [tuple(c) for c in d["clozes"]], [tuple(r) for r in d["relations"]], d.get("soft", []))
 
@@ -111,7 +111,7 @@ def _relation_questions(rec: dict, texts: list[str]) -> list[tuple[str, int, str
     return out
 
 
-def prepare_paper(rec: dict, tok: Tokenizer, words: int = 200) -> Paper | None:
+def prepare_paper(rec: dict, tok: Tokenizer, words: int = 200) -> TrainingPaper | None:
     doc = record_to_document(rec)
     texts = [s.text for _, _, s in doc.body_sentences()]
     if len(texts) < 10:
@@ -131,11 +131,11 @@ def prepare_paper(rec: dict, tok: Tokenizer, words: int = 200) -> Paper | None:
             c = _cloze(a, texts[ev[0][0]], rng)
             if c:
                 clozes.append((c[0], ev[0][0], c[1]))
-    return Paper(EncodedDocument.encode(doc, tok), texts, greedy_oracle(texts, rec["abstract"], words),
+    return TrainingPaper(EncodedDocument.encode(doc, tok), texts, greedy_oracle(texts, rec["abstract"], words),
                  queries, clozes, _relation_questions(rec, texts), sentence_scores(texts, rec["abstract"]))
 
 
-def _with_needle(paper: Paper, tok: Tokenizer, rng: random.Random) -> tuple[Paper, str, int, str]:
+def _with_needle(paper: TrainingPaper, tok: Tokenizer, rng: random.Random) -> tuple[TrainingPaper, str, int, str]:
     """A copy of `paper` with a synthetic fact inserted at a random body position."""
     from papercli.eval.needle import make_needle
 
@@ -147,7 +147,7 @@ def _with_needle(paper: Paper, tok: Tokenizer, rng: random.Random) -> tuple[Pape
     new = EncodedDocument(enc.title, enc.headings, enc.sentences[:pos] + [tok.encode(fact)] + enc.sentences[pos:],
                           enc.sentence_section[:pos] + [sec] + enc.sentence_section[pos:],
                           enc.features[:pos] + [enc.features[min(pos, len(enc.features) - 1)]] + enc.features[pos:])
-    return Paper(new, texts, [], [], [], []), question, pos, answer
+    return TrainingPaper(new, texts, [], [], [], []), question, pos, answer
 
 
 def _answer_span(ctx: Context, sent: int, answer: str, text: str, tok: Tokenizer) -> tuple[int, int] | None:
@@ -166,7 +166,7 @@ def _answer_span(ctx: Context, sent: int, answer: str, text: str, tok: Tokenizer
 SOFT_TEMPERATURE = 0.1  # of the per-paper max-normalised sentence scores
 
 
-def salience_target(paper: Paper, soft: float) -> list[float]:
+def salience_target(paper: TrainingPaper, soft: float) -> list[float]:
     """Summary target distribution: (1 - soft) uniform over the oracle + soft softmax of the sentence scores."""
     if soft > 0 and len(paper.soft) != len(paper.texts):
         raise ValueError("the prepared-paper cache has no sentence scores (made before --soft-labels): "
@@ -182,7 +182,7 @@ def salience_target(paper: Paper, soft: float) -> list[float]:
     return target
 
 
-def make_example(papers: list[Paper], tok: Tokenizer, rng: random.Random, max_tokens: int,
+def make_example(papers: list[TrainingPaper], tok: Tokenizer, rng: random.Random, max_tokens: int,
                  tasks: dict[str, float] = TASKS, soft: float = 0.0) -> Example | None:
     """Draw one training example (task by `tasks` weight, main paper, distractor papers) with `rng`.
 

@@ -29,7 +29,7 @@ from papercli.data import DEFAULT_DATA, iter_records
 from papercli.io import write_json
 from papercli.longnet.model import LongNet, LongNetConfig, save_model
 from papercli.tokenizer import Tokenizer
-from papercli.train.examples import TASKS, Example, Paper, make_example, prepare_paper
+from papercli.train.examples import TASKS, Example, TrainingPaper, make_example, prepare_paper
 
 
 @dataclass
@@ -53,7 +53,7 @@ class TrainConfig:
     summary_weight: float = TASKS["summary"]  # weight of the summary task in the mixture
 
 
-def prepare_papers(cfg: TrainConfig, tok: Tokenizer) -> list[Paper]:
+def prepare_papers(cfg: TrainConfig, tok: Tokenizer) -> list[TrainingPaper]:
     """Train-split papers with labels, cached as gzip JSON lines in the run folder. The first line is the
     cache key (data file, limit, tokenizer hash): a cache made from other data or another tokenizer is rebuilt."""
     cache = Path(cfg.out) / "papers.jsonl.gz"
@@ -62,7 +62,7 @@ def prepare_papers(cfg: TrainConfig, tok: Tokenizer) -> list[Paper]:
     if cache.exists():
         with gzip.open(cache, "rt") as f:
             if json.loads(f.readline()) == {"key": key}:
-                return [Paper.from_dict(json.loads(line)) for line in f]
+                return [TrainingPaper.from_dict(json.loads(line)) for line in f]
         print(f"{cache}: made from other data or another tokenizer; preparing the papers again",
               file=sys.stderr, flush=True)
     papers = []
@@ -104,7 +104,7 @@ def example_loss(model: LongNet, ex: Example) -> tuple[torch.Tensor, dict]:
 MASK_RATE = 0.15
 
 
-def mlm_loss(model: LongNet, papers: list[Paper], tok: Tokenizer, rng: random.Random,
+def mlm_loss(model: LongNet, papers: list[TrainingPaper], tok: Tokenizer, rng: random.Random,
              max_tokens: int) -> tuple[torch.Tensor, dict, int]:
     """BERT-style masked-token loss on one paper: 15% of sentence tokens, 80% [MASK] / 10% random / 10% kept."""
     ctx = build_context([rng.choice(papers).enc], tok)
@@ -203,7 +203,7 @@ def _log_from(path: Path, step: int):
     return open(path, "a")
 
 
-def _loop(cfg: TrainConfig, model: LongNet, opt, papers: list[Paper], tok: Tokenizer, tasks: dict,
+def _loop(cfg: TrainConfig, model: LongNet, opt, papers: list[TrainingPaper], tok: Tokenizer, tasks: dict,
           step: int, out: Path, log) -> None:
     """Steps from `step` to cfg.steps: one seeded example each, a checkpoint every cfg.ckpt_every."""
     t0 = time.time()
