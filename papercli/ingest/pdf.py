@@ -142,6 +142,10 @@ def _make_line(segments: list[list[dict]], bbox: list[float]) -> Line:
     """One visual line from its MuPDF line segments: NFKC text, dominant size, bold share, bold prefix."""
     spans = [s for seg in segments for s in seg if s["text"].strip()]
     text = _norm(_join_segments(segments))
+    if len(spans) == 1:  # the common case, the same result as below in a fraction of the time
+        s = spans[0]
+        bold = bool(s["flags"] & 16) or "Bold" in s["font"] or "bold" in s["font"]
+        return Line(text, *bbox, round(s["size"], 1), bold, "", False)
     lengths = [len(s["text"].strip()) for s in spans]
     sizes: dict[float, int] = {}
     for s, n in zip(spans, lengths):
@@ -208,9 +212,9 @@ def _page_lines(page: pymupdf.Page) -> list[list[Line]]:
             if abs(dy) > 0.05 or dx <= 0 or not any(s["text"].strip() for s in ln["spans"]):
                 continue
             spans = [s for i, s in enumerate(ln["spans"]) if not (i and s["flags"] & 1 and _is_mark([s], 99))]
-            for s in spans:  # a bullet drawn from a symbol font reads as its letter ("r" in LaTeX's lcircle)
-                if _BULLET_FONT.search(s["font"]) and len(s["text"].strip()) == 1:
-                    s["text"] = s["text"].replace(s["text"].strip(), "\u2022")
+            s = spans[0] if spans else None  # a list bullet from a symbol font reads as a letter ("r": lcircle)
+            if s and len(s["text"]) <= 3 and len(s["text"].strip()) == 1 and _BULLET_FONT.search(s["font"]):
+                s["text"] = s["text"].replace(s["text"].strip(), "\u2022")
             x0, y0, x1, y1 = ln["bbox"]
             if groups:
                 segments, box = groups[-1]
@@ -393,7 +397,7 @@ class _Builder:
     """Accumulates paragraphs (as (text, page) pieces) and routes them to abstract/sections/references."""
 
     def __init__(self, doc: Document, vocab: Counter):
-        self.doc, self.vocab = doc, vocab
+        self.doc, self.vocab, self.corpus = doc, vocab, corpus_words()
         self.mode = "body"  # body | abstract | references
         self.pieces: list[tuple[str, int]] = []
         self.pending: list[tuple[int, str, int, str]] = []  # (offset in open paragraph, text, page, kind) of floats
@@ -424,7 +428,7 @@ class _Builder:
         if not nxt[:1].islower():
             return text, ""
         h, t = head.group(1).lower(), tail.group(0).lower()
-        corpus = corpus_words()
+        corpus = self.corpus
         if nxt[tail.end():tail.end() + 1] in _HYPHENS:  # "ker-" + "nel-based", "off-" + "the-shelf"
             known = (self.vocab[h + t] or corpus[h + t]) and not (self.vocab[f"{h}-{t}"] or corpus[f"{h}-{t}"])
             return (text[:-1] if known else text), ""
@@ -630,7 +634,7 @@ GARBLED_SHARE = 0.12  # over the 120 ACL PDFs: median 1.5%; above this, 4 papers
 def _unknown_share(text: str) -> float:
     """Share of the words (3+ letters) of a text of 300+ such words that the corpus lexicon lacks (0 if shorter)."""
     lexicon = corpus_words()
-    words = [w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)]
+    words = re.findall(r"[^\W\d_]{3,}", text[:50_000].lower())  # (the first 50,000 characters tell)
     return sum(w not in lexicon for w in words) / len(words) if len(words) >= 300 and lexicon else 0.0
 
 
@@ -652,16 +656,15 @@ def _paper_vocab(pages: list[list[list[Line]]]) -> Counter:
         for b in blocks:
             split = False  # the previous line ended with a split word
             for ln in b:
-                words = _WORD.findall(ln.text)
+                words = _WORD.findall(ln.text.lower())
                 if ln.text.lstrip()[:1].islower() and (split or ln is b[0] and page - carried <= 1):
                     words, carried = words[1:], carried if ln is not b[0] else -9
                 end = ln.text.rstrip()[-2:]
                 split = len(end) == 2 and end[1] in _HYPHENS and end[0].isalpha()
-                for w in words[:-1] if split else words:
-                    w = w.lower()
-                    vocab[w] += 1
-                    if "-" in w:
-                        vocab.update(w.split("-"))
+                if split:
+                    words = words[:-1]
+                vocab.update(words)
+                vocab.update(part for w in words if "-" in w for part in w.split("-"))
             carried = page if split else carried
     return vocab
 
@@ -708,7 +711,7 @@ def _prose_block(b: Block) -> bool:
     words = b.text.split()
     if len(words) < 5 or len(words) < 12 and not _ends_sentence(b.text[-1:]):
         return False
-    lower = sum(_lower_word(w) for w in words)
+    lower = _lower_words(words)
     return (len(b.lines) > 1 and len(words) >= 12 and lower >= 0.75 * len(words)
             or _ends_sentence(b.text[-1:]) and lower >= 0.5 * len(words))
 
@@ -717,11 +720,16 @@ def _prose_block(b: Block) -> bool:
 def _prose(text: str) -> bool:
     """A line of running text, not a table row: 8+ words, nearly all of them lower-case words."""
     words = text.split()
-    return len(words) >= 8 and sum(_lower_word(w) for w in words) >= 0.75 * len(words)
+    return len(words) >= 8 and _lower_words(words) >= 0.75 * len(words)
 
 
-def _lower_word(w: str) -> bool:
-    return w[:1].islower() and w.strip(".,;:()").replace("-", "").isalpha()
+def _lower_words(words: list[str]) -> int:
+    """How many of the words are lower-case words ("parser", "rule-based,"), not numbers, symbols or names."""
+    n = 0
+    for w in words:  # (a loop, not sum() over a generator: this runs for every line of every page)
+        if w[:1].islower() and w.strip(".,;:()").replace("-", "").isalpha():
+            n += 1
+    return n
 
 
 def _toc_key(text: str) -> str:

@@ -16,6 +16,7 @@ _ABBREV = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 }
 # Abbreviations after which a following number/label is expected ("Fig. 3", "Sec. 2.1").
+_BULLETS = "\u2022\u25aa\u25cf\u25e6"
 _BULLET = re.compile(r"(?<=[.:;!?\"')\]\u201d]) (?=[\u2022\u25aa\u25cf\u25e6] )")  # a list bullet after a sentence or ":"
 _CANDIDATE = re.compile(r"[.!?]+[\"'”’)\]]*\s+")  # closing quotes straight or curly
 _CAPTION = re.compile(r"^(?:(?i:figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]"
@@ -68,7 +69,9 @@ def _is_boundary(before: str, after: str, in_brackets: bool) -> bool:
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences; whitespace is normalised. A list bullet ("• ") after a sentence's
     end or a colon starts a new sentence (in a formula, "a • b", it does not)."""
-    return [s for part in _BULLET.split(re.sub(r"\s+", " ", text).strip()) for s in _split(part)]
+    text = re.sub(r"\s+", " ", text).strip()
+    parts = _BULLET.split(text) if any(b in text for b in _BULLETS) else [text]
+    return [s for part in parts for s in _split(part.strip())]
 
 
 def _split(text: str) -> list[str]:
@@ -76,7 +79,6 @@ def _split(text: str) -> list[str]:
     candidate break looks at the sentence's last 100 characters and the next one, and bracket depth is
     counted as the sentence grows (a 500 KB paragraph without a sentence break takes well under a second).
     A bracket opened more than BRACKET_REACH characters back no longer holds the sentence open."""
-    text = re.sub(r"\s+", " ", text).strip()
     if not text:
         return []
     out, start, item = [], 0, 0  # item: the number of the last inline list item seen ("1. ... 2. ...")
