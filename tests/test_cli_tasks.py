@@ -556,13 +556,17 @@ def test_each_paper_must_cover_the_question(tmp_path, monkeypatch):
     assert r["found"] is True and r["source"]["document"] == str(river), r
 
 
-def test_an_answer_is_never_a_caption_or_figure_text(tmp_path, monkeypatch):
-    """Captions, figure text and footnotes stay evidence, but the quoted answer comes from running text."""
+def test_an_answer_is_never_figure_text_a_note_or_a_footnote(tmp_path, monkeypatch):
+    """Figure and table text, a caption's note and footnotes stay evidence, but the quoted answer comes
+    from running text or a caption itself."""
     monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")
     paper = tmp_path / "parser.md"
-    paper.write_text("# A Parser\n\n## 4 Results\n\n> Table 2: Accuracy of the parser on the treebank test set.\n\n"
+    paper.write_text("# A Parser\n\n## 4 Results\n\n> Table 2: Results. Boldface: the accuracy of the parser on the "
+                     "treebank.\n\n> parser accuracy treebank 91.2 89.0\n\n"
                      "The parser reaches an accuracy of 91.2 on the treebank test set, the best so far.\n\n"
                      "[^1]: Accuracy of the parser is measured on the treebank.\n")
+    doc = load_document(str(paper))
+    assert doc.body_quotable() == [True, False, False, True, False]  # caption, note, figure text, body, footnote
     r = json.loads(cli("ask", paper, "What accuracy does the parser reach on the treebank?", "-f", "json").stdout)
     assert r["found"] and r["source"]["sentence"].startswith("The parser reaches"), r
 

@@ -76,6 +76,21 @@ class Document:
         """Per body sentence (`body_sentences` order): whether it is in a caption or footnote paragraph."""
         return [par.kind != "body" for sec in self.sections for par in sec.paragraphs for _ in par.sentences]
 
+    def body_quotable(self) -> list[bool]:
+        """Per body sentence (`body_sentences` order): whether an answer may quote it: running text or a
+        figure/table caption ("Figure 1: ... Dilated attention grows linearly"), not the text inside a
+        figure or table (cells, axis labels), a caption's note ("Boldface: best performance ...") nor a
+        footnote."""
+        import re
+
+        from papercli.ingest.sentences import is_caption
+
+        def note(text: str) -> bool:
+            return bool(re.match(r"[A-Z][A-Za-z ]{0,15}:\s", text)) and not is_caption(text)
+
+        return [par.kind == "body" or par.kind == "caption" and is_caption(par.sentences[0].text) and not note(s.text)
+                for sec in self.sections for par in sec.paragraphs for s in par.sentences]
+
     def body_text(self) -> str:
         return "\n\n".join(p.text for sec in self.sections for p in sec.paragraphs)
 

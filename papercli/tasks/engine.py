@@ -178,11 +178,11 @@ class Engine:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
                           covered=covered, coverage=coverage)
-        # the answer is quoted from the running text of a paper that covers the question: not a run-in heading
-        # ("Scoring programs."), a lead-in, a caption, figure text or a footnote (they stay evidence)
-        asides = [d.body_asides() for d in docs]
+        # the answer is quoted from a paper that covers the question, from its running text or a caption: not a
+        # run-in heading ("Scoring programs."), a lead-in, figure or table text or a footnote (they stay evidence)
+        quotes = [d.body_quotable() for d in docs]
         quotable = (k for k in order[:ANSWER_POOL] if covers(shares[ctx.sentences[k].doc], self.min_coverage)
-                    and not asides[ctx.sentences[k].doc][ctx.sentences[k].index]
+                    and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
                     and not is_fragment(rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text))
         candidates = list(itertools.islice(quotable, 3)) or order[:3]
         # a question that asks for a number is answered by a sentence that has one ("... was 6.9 hours")
