@@ -168,7 +168,8 @@ def test_summaries_skip_sentences_about_the_text():
     from papercli.eval.baselines import about_the_text, select
 
     for s in ("In this section, we describe the parser.", "The rest of this paper is organized as follows.",
-              "We thank the anonymous reviewers for their comments.", "This work was supported by NSF grant 123."):
+              "We thank the anonymous reviewers for their comments.", "This work was supported by NSF grant 123.",
+              "In the rest of the paper, we will first present a corpus study."):
         assert about_the_text(s), s
     for s in ("In this paper we propose a parser for Chinese.", "Our parser is supported by evidence from two corpora."):
         assert not about_the_text(s), s

@@ -45,7 +45,7 @@ def is_fragment(sentence: str) -> bool:
 
 
 _ABOUT_THE_TEXT = re.compile(
-    r"^(?:in |the (?:rest|remainder) of )?this (?:section|chapter|subsection)\b|^(?:the )?(?:rest|remainder) of "
+    r"^(?:in |the (?:rest|remainder) of )?this (?:section|chapter|subsection)\b|^(?:in )?(?:the )?(?:rest|remainder) of "
     r"(?:this|the) (?:paper|article)\b|\bthis (?:paper|article) is (?:organi[sz]ed|structured)\b|"
     r"^section \d+(?:\.\d+)* (?:describes|presents|introduces|discusses|concludes|gives|shows)\b|"
     r"\bwe (?:would like to )?thank\b|\b(?:work|research|project|study)\b.{0,60}\b(?:is|was|were|are) "
