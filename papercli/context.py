@@ -97,7 +97,8 @@ def build_context(encoded: list[EncodedDocument], tok: Tokenizer, question: str 
 
 QUESTION_FILLER = frozenset("many much long often kind kinds type types paper papers article work authors author "
                             "main key primary major get gets got getting take takes took taken make makes made "
-                            "give gives gave given".split())
+                            "give gives gave given go goes went gone achieve achieves achieved obtain obtains "
+                            "obtained reach reaches reached yield yields yielded".split())
 
 # Irregular verb forms, which stemming does not bring together: "How long did they sleep?" is answered by a paper
 # that says "slept" (unambiguous forms only: not "bound", "found", "left", "saw").

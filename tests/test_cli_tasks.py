@@ -580,6 +580,9 @@ def test_a_question_for_a_number_is_answered_with_one():
     assert numeric_answers("What was the mean sleep duration?", texts) == [1, 2]
     assert numeric_answers("How many rivers were studied?", texts) == [1, 2]
     assert numeric_answers("Which rivers were studied?", texts) == [0, 1, 2]
+    pointers = ["The corpus is described in Section 3 and Table 4.", "It holds 752 negative and 1301 positive reviews."]
+    assert numeric_answers("How many reviews are in the corpus?", pointers) == [1]  # "Section 3" is no count
+    assert numeric_answers("What accuracy does the tagger reach?", ["It is good.", "It reaches 96.5%."]) == [1]
     r = json.loads(cli("ask", SAMPLES / "sleep-exams.pdf", "What was the mean sleep duration?", "-f", "json").stdout)
     assert r["found"] and "6.9 hours" in r["source"]["sentence"], r
 

@@ -476,6 +476,7 @@ def test_an_address_above_the_abstract_in_the_other_column_is_front_matter(tmp_p
 
 def test_a_hyphen_after_a_number_joins_without_a_space():
     b = _builder("document")
+    assert b._glue("www.cs.cornell.edu/people/pabo/-", "movie-review-data/") == ("www.cs.cornell.edu/people/pabo/", "")
     assert b._glue("a 120-", "document set") == ("a 120-", "")
     assert b._glue("step 3-", "Similarly, we") == ("step 3-", " ")
 

@@ -267,6 +267,8 @@ def test_unmentioned_terms_match_stems_and_skip_stopwords():
     assert unmentioned_terms("How many students took part?", sleep) == ([], 2)
     assert unmentioned_terms("What accuracy do they get?", [["The accuracy is 91.2."]]) == ([], 1)
     assert unmentioned_terms("Who slept?", [["They sleep well."]]) == ([], 1)
+    assert unmentioned_terms("What precision does the system achieve?", [["The system has a precision of 67.6%."]]) == (
+        [], 2)
     # accented words stay whole words ("médiane" was "m" + "diane"), and match their unaccented form
     assert unmentioned_terms("Was the naïve model used?", [["The naive model was used."]]) == ([], 2)
     assert unmentioned_terms("Quelle était l'erreur médiane?", [["The median error was 3 cm."]]) == (

@@ -421,6 +421,8 @@ class _Builder:
             return text[:-1], ""
         head = re.search(r"([^\W\d_]+)[-\u2010]$", text)
         tail = re.match(r"[^\W\d_]+", nxt)
+        if text.endswith("/-") and nxt[:1].isalnum():  # a URL broken after "/": ".../pabo/-" + "movie-review-data/"
+            return text[:-1], ""
         if tail and nxt[:1].islower() and re.search(r"\d[-\u2010]$", text):  # "120-" + "document": one word
             return text, ""
         if not (head and tail):

@@ -32,17 +32,29 @@ DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers m
 _ASKS_FOR_A_NUMBER = re.compile(
     r"^\s*(?:how (?:many|much|long|old|often|large|big|high|far)|what (?:percentage|proportion|fraction|number|year|age)"
     r"|what (?:is|was|are|were) the (?:number|percentage|proportion|rate|size|mean|median|average|duration|length|age)"
+    r"|(?:what|which) (?:(?:is|was) the )?(?:accuracy|precision|recall|f-?score|f1|f-measure|bleu|error rate|perplexity)"
     r"|when\b|in (?:what|which) year|at what (?:age|temperature|dose|time))", re.I)
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
                      r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)
+_REFERENCE = re.compile(r"(?:\b(?:sections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|chapters?|appendix)|§)"
+                        r"\s*\d+(?:\.\d+)*", re.I)  # "Section 3", "Table 4": a pointer, not a number asked for
+
+
+def asks_for_a_number(question: str) -> bool:
+    return bool(_ASKS_FOR_A_NUMBER.search(question))
+
+
+def has_a_number(text: str) -> bool:
+    """Digits or a number word, not counting pointers ("Section 3", "Table 4", "§6")."""
+    return bool(_NUMBER.search(_REFERENCE.sub(" ", text)))
 
 
 def numeric_answers(question: str, texts: list[str]) -> list[int]:
-    """For a question that asks for a number ("How many ...?", "What was the mean ...?"), the positions of
-    `texts` that hold one (digits or number words); for any other question, all of them."""
-    if not _ASKS_FOR_A_NUMBER.search(question):
+    """For a question that asks for a number ("How many ...?", "What was the mean ...?", "What accuracy ...?"),
+    the positions of `texts` that hold one; for any other question, all of them."""
+    if not asks_for_a_number(question):
         return list(range(len(texts)))
-    return [i for i, t in enumerate(texts) if _NUMBER.search(t)]
+    return [i for i, t in enumerate(texts) if has_a_number(t)]
 
 
 def covers(coverage: float, min_coverage: float) -> bool:
@@ -184,10 +196,11 @@ class Engine:
         quotable = (k for k in order[:ANSWER_POOL] if covers(shares[ctx.sentences[k].doc], self.min_coverage)
                     and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
                     and not is_fragment(rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text))
-        candidates = list(itertools.islice(quotable, 3)) or order[:3]
-        # a question that asks for a number is answered by a sentence that has one ("... was 6.9 hours")
-        texts_of = [rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text for k in candidates]
-        candidates = [candidates[i] for i in numeric_answers(question, texts_of)] or candidates
+        pool = list(quotable)
+        # a question that asks for a number is answered by a sentence that has one ("... was 6.9 hours"),
+        # the best three such among the quotable ones; else the best three quotable ones
+        texts_of = [rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text for k in pool]
+        candidates = [pool[i] for i in numeric_answers(question, texts_of)][:3] or pool[:3] or order[:3]
         k, i, j, span_prob = self._best_span(ctx, out, candidates, prob)
         if span_prob >= MIN_SPAN_PROB:
             best = evidence(k)
