@@ -488,3 +488,11 @@ def test_a_garbled_text_layer_is_reported():
     garbled = "Tiir uniliet~tion tl~e cona-rive Sprachwissenschaft Uniw',rsitS~t Tiibingen Gem lalm xqzt. " * 30
     assert _unknown_share(english) == 0.0 and _unknown_share(garbled) > GARBLED_SHARE
     assert _unknown_share("Tiir xqzt.") == 0.0  # too short to tell
+
+
+def test_a_bulleted_line_starts_a_paragraph():
+    from papercli.ingest.pdf import _breaks
+
+    prev = _line("• I is a (possibly infinite) set of positive integers,")
+    assert _breaks(prev, _line("• J maps each sentence index to a set"), 200.0, False)
+    assert not _breaks(prev, _line("referred to as sentence indices"), 200.0, False)

@@ -856,8 +856,8 @@ def _abstract_neighbour(a: Block, b: Block, body: float) -> bool:
 def _continues(builder: _Builder, b: Block, first: Line, second: Line | None) -> bool:
     """Whether a new block continues the open paragraph (or reference entry) across a block,
     column or page break."""
-    if not builder.pieces or builder.last is None:
-        return False
+    if not builder.pieces or builder.last is None or _bullet_item(first.text):
+        return False  # (a list item is a paragraph of its own)
     prev, page, right = builder.last
     if builder.mode == "references":
         if _REF_START.match(first.text):
@@ -874,10 +874,16 @@ def _continues(builder: _Builder, b: Block, first: Line, second: Line | None) ->
     return not (indented or short or gap)
 
 
+def _bullet_item(text: str) -> bool:
+    return text[:1] in "\u2022\u25aa\u25cf\u25e6" and text[1:2] == " "
+
+
 def _breaks(prev: Line, ln: Line, right: float, refs: bool) -> bool:
     """Whether `ln` starts a new paragraph (or reference entry) inside a block."""
     if refs:
         return bool(_REF_START.match(ln.text)) or ln.x0 < prev.x0 - 0.5 * ln.size
+    if _bullet_item(ln.text):  # a list item starts at its bullet
+        return True
     return _ends_sentence(prev.text) and not ln.text[:1].islower() and (
         ln.x0 > prev.x0 + 0.8 * ln.size or prev.x1 < right - 2 * ln.size)
 
