@@ -135,8 +135,9 @@ class Cache:
             try:
                 enc = EncodedDocument(**cached)
                 n = sum(1 for _ in doc.body_sentences())  # a damaged entry is a miss, not a failure later
-                if len(enc.sentences) == len(enc.sentence_section) == len(enc.features) == n and \
-                        len(enc.headings) == len(doc.sections) and all(0 <= s < len(enc.headings) for s in enc.sentence_section):
+                if (len(enc.sentences) == len(enc.sentence_section) == len(enc.features) == n
+                        and len(enc.headings) == len(doc.sections)
+                        and all(0 <= s < len(enc.headings) for s in enc.sentence_section)):
                     self.stats["token_hits"] += 1
                     return enc
             except TypeError:

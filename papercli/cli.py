@@ -510,11 +510,16 @@ def ask(
         if questions == "-" and "-" in paths:
             err("stdin (-) cannot hold both a paper and the questions")
             raise typer.Exit(EXIT_FATAL)
+        from papercli.ingest import IngestError
+
         try:
             items, problems = task.read_questions(questions)
             qs, extras = [q for q, _ in items], [extra for _, extra in items]
         except OSError as e:
             err(f"{questions}: cannot read questions ({e.strerror or e})")
+            raise typer.Exit(EXIT_FATAL)
+        except IngestError as e:
+            err(f"{questions}: cannot read questions ({e.reason})")
             raise typer.Exit(EXIT_FATAL)
         for problem in problems:
             err(f"{questions}: {problem}")

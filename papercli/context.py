@@ -9,7 +9,6 @@ abstract is what summaries are judged against, references are noise for the mode
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import itertools
 from functools import lru_cache
 from typing import Sequence
 
@@ -171,11 +170,11 @@ def _filler_and_kinds() -> tuple[frozenset, dict, dict]:
 
 
 @lru_cache(maxsize=64)
-def paper_stems(sentence_texts: tuple[str, ...], title: str = "") -> frozenset[str]:
-    """The content stems of one paper (its sentences and title), kept for the questions asked of it."""
+def paper_stems(sentence_texts: tuple[str, ...]) -> frozenset[str]:
+    """The content stems of one paper's sentences, kept for the questions asked of it."""
     from papercli.features import content_stems
 
-    return frozenset(t for text in (title, *sentence_texts) for t in content_stems(text))
+    return frozenset(t for text in sentence_texts for t in content_stems(text))
 
 
 def unmentioned_terms(question: str, sentence_texts: list[list[str]],
@@ -189,9 +188,8 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
     from papercli.features import content_stems, content_words, fold_accents
 
     filler, kinds, irregular = _filler_and_kinds()
-    vocab = frozenset().union(*(paper_stems(tuple(texts), title) for texts, title in
-                                itertools.zip_longest(sentence_texts, titles[:len(sentence_texts)], fillvalue="")))
-    vocab |= {t for title in titles[len(sentence_texts):] for t in content_stems(title)}
+    vocab = frozenset().union(*(paper_stems(tuple(texts)) for texts in sentence_texts),
+                              *(content_stems(title) for title in titles))
     vocab |= {irregular[t] for t in vocab if t in irregular}  # "slept" mentions "sleep"
 
     def known(t: str) -> bool:

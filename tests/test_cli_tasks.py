@@ -593,3 +593,15 @@ def test_a_text_without_sentence_breaks_keeps_the_word_budget(tmp_path):
     paper.write_text("A Title\n\n" + "word " * 3000)
     r = json.loads(cli("summarize", paper, "--words", "50", "-f", "json").stdout)
     assert r["words"] <= 51 and r["summary"][0]["text"].endswith(" …")
+
+
+def test_control_characters_are_shown_escaped():
+    """An ESC in a question or file name never reaches the terminal, in plain text or Markdown."""
+    from papercli.tasks.render import render
+
+    r = {"question": "What \x1b[31mwas measured?", "answer": None, "found": False, "confidence": 0.1, "source": None,
+         "evidence": [{"document": "a\x1bb.pdf", "page": 1, "text": "Water levels.", "score": 0.5}],
+         "missing": [], "covered": True}
+    for fmt in ("text", "md"):
+        out = render("ask", r, fmt)
+        assert "\x1b" not in out and "\\x1b[31mwas" in out and "a\\x1bb.pdf" in out

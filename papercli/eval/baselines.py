@@ -17,7 +17,7 @@ import numpy as np
 
 from papercli.features import content_stems, content_words, sentence_features
 from papercli.ingest.document import Document
-from papercli.ingest.sentences import is_caption, without_citations
+from papercli.ingest.sentences import BULLETS, is_caption, without_citations
 
 
 def body_texts(doc: Document) -> list[str]:
@@ -27,7 +27,7 @@ def body_texts(doc: Document) -> list[str]:
 def summary_texts(doc: Document) -> list[str]:
     """Body sentences as a summary shows them: parenthetical author-year citations and a list item's
     bullet removed."""
-    return [re.sub(r"^[\u2022\u25aa\u25cf\u25e6]\s+", "", without_citations(t)) for t in body_texts(doc)]
+    return [re.sub(rf"^[{BULLETS}]\s+", "", without_citations(t)) for t in body_texts(doc)]
 
 
 KEYWORD_SCORE_WEIGHT = 3.0  # selection with keywords: weight of the z-scored sentence score (chosen on dev)

@@ -13,7 +13,7 @@ from pathlib import Path
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
 
 __all__ = ["Document", "Paragraph", "Section", "Sentence", "IngestError", "load_document", "expand_inputs",
-           "SUFFIXES"]
+           "decode_text", "SUFFIXES"]
 
 SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
 _OCR_HINT = "no text layer (scanned PDF?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
@@ -34,7 +34,7 @@ def _limit(name: str, default: float) -> float:
         return default
 
 
-def _decode(data: bytes, path: str) -> str:
+def decode_text(data: bytes, path: str) -> str:
     """Text of a text file: UTF-8 (BOM or not), UTF-16 with a BOM, else Latin-1; binary data is refused."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -105,7 +105,7 @@ def _load(path: str, password: str | None) -> Document:
             raise IngestError(name, f"input too large (> PAPERCLI_MAX_MB={max_mb:g})")
         if data.startswith(b"%PDF"):
             return _load_pdf(name, password, data)
-        return _nonempty(read_text(_decode(data, name), name, markdown=True))
+        return _nonempty(read_text(decode_text(data, name), name, markdown=True))
     p = Path(path)
     if os.path.islink(path) and not p.exists():
         raise IngestError(path, "broken symbolic link")
@@ -127,11 +127,10 @@ def _load(path: str, password: str | None) -> Document:
             raise IngestError(path, "not a PDF (no %PDF header); renamed file?")
         return _load_pdf(path, password)
     if suffix in (".txt", ".md", ".markdown", ""):
-        text = _decode(p.read_bytes(), path)  # a file without a suffix is Markdown when it opens like it ("# Title")
+        text = decode_text(p.read_bytes(), path)  # a file without a suffix is Markdown when it opens like it ("# Title")
         markdown = suffix in (".md", ".markdown") or not suffix and text.lstrip().startswith("# ")
         return _nonempty(read_text(text, path, markdown=markdown))
     raise IngestError(path, f"unsupported file type '{suffix}' (expected .pdf, .txt or .md)")
-
 
 
 def _nonempty(doc: Document) -> Document:

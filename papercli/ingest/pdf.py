@@ -27,7 +27,7 @@ import pymupdf
 
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
 from papercli.ingest.lexicon import corpus_words
-from papercli.ingest.sentences import is_caption, split_sentences
+from papercli.ingest.sentences import BULLETS, is_caption, split_sentences
 
 _FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _HYPHENS = ("-", "\u2010", "\u00ad")
@@ -251,8 +251,8 @@ def _drop_furniture(pages: list[list[list[Line]]], heights: list[float]) -> None
     limit = max(2, round(0.25 * len(pages)))
     lone = {(i, id(b[0])): int(b[0].text) - i for i, (blocks, h) in enumerate(zip(pages, heights)) for b in blocks
             if len(b) == 1 and b[0].text.isdigit() and len(b[0].text) <= 4 and in_margin(b[0], h, 0.15)}
-    pages_by_offset = Counter(k for _, k in {(i, k) for (i, _), k in lone.items()})  # offset -> pages showing it
-    offset, runs = pages_by_offset.most_common(1)[0] if pages_by_offset else (None, 0)
+    pages_by_offset = Counter(k for _, k in {(i, k) for (i, _), k in lone.items()})  # number - page: on how many pages
+    offset, runs = pages_by_offset.most_common(1)[0] if lone else (None, 0)
     for i, (blocks, h) in enumerate(zip(pages, heights)):
         for b in blocks:
             b[:] = [ln for ln in b if not (in_margin(ln, h) and (
@@ -875,7 +875,7 @@ def _continues(builder: _Builder, b: Block, first: Line, second: Line | None) ->
 
 
 def _bullet_item(text: str) -> bool:
-    return text[:1] in "\u2022\u25aa\u25cf\u25e6" and text[1:2] == " "
+    return text[:1] in BULLETS and text[1:2] == " "
 
 
 def _breaks(prev: Line, ln: Line, right: float, refs: bool) -> bool:

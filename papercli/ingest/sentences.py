@@ -16,15 +16,15 @@ _ABBREV = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 }
 # Abbreviations after which a following number/label is expected ("Fig. 3", "Sec. 2.1").
-_BULLETS = "\u2022\u25aa\u25cf\u25e6"
-_BULLET = re.compile(r"(?<=[.:;!?\"')\]\u201d]) (?=[\u2022\u25aa\u25cf\u25e6] )")  # a list bullet after a sentence or ":"
+BULLETS = "\u2022\u25aa\u25cf\u25e6"  # list bullets: • ▪ ● ◦
+_BULLET = re.compile(rf"(?<=[.:;!?\"')\]\u201d]) (?=[{BULLETS}] )")  # a list bullet after a sentence or ":"
 _CANDIDATE = re.compile(r"[.!?]+[\"'”’)\]]*\s+")  # closing quotes straight or curly
 _CAPTION = re.compile(r"^(?:(?i:figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]"
                       r"|(?:Figure|Table)\s+\d+[a-z]?\s+[A-Z][a-z]+\b(?! \d))")  # journals: "Figure 4 Input lattice"
 _BRACKET = re.compile(r"[(\[{)\]}]")
 BRACKET_REACH = 200  # an opening bracket further back than this many characters is a stray one (OCR, a formula)
-_LIST_NUMBER = re.compile(r"\s(\d{1,2})\.$")
-_ITEM_TWO, _ITEM_TWO_LATER = re.compile(r"2\.\s"), re.compile(r"\s2\.\s")  # the list's second item follows  # "... YouTube 2." before an inline list's next item
+_LIST_NUMBER = re.compile(r"\s(\d{1,2})\.$")  # "... YouTube 2." before an inline list's next item
+_ITEM_TWO, _ITEM_TWO_LATER = re.compile(r"2\.\s"), re.compile(r"\s2\.\s")  # the list's second item follows
 _TAKES_A_NUMBER = {"section", "sections", "sec", "secs", "table", "tables", "tab", "figure", "figures", "fig", "figs",
                    "eq", "eqs", "equation", "equations", "step", "steps", "chapter", "ch", "page", "pages", "p", "pp",
                    "algorithm", "example", "line", "lines", "rule", "appendix", "part", "item", "no", "stage", "phase",
@@ -70,7 +70,7 @@ def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences; whitespace is normalised. A list bullet ("• ") after a sentence's
     end or a colon starts a new sentence (in a formula, "a • b", it does not)."""
     text = re.sub(r"\s+", " ", text).strip()
-    parts = _BULLET.split(text) if any(b in text for b in _BULLETS) else [text]
+    parts = _BULLET.split(text) if any(b in text for b in BULLETS) else [text]
     return [s for part in parts for s in _split(part.strip())]
 
 

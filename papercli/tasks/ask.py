@@ -84,14 +84,14 @@ def read_questions(source: str) -> tuple[list[tuple[str, dict]], list[str]]:
     one a line, or JSON lines with a "question" field (as `ask` writes them; other fields such as an
     "id" are kept to be copied into the answer). Empty lines and lines starting with # are skipped; a
     line that holds no question (a JSON line without a "question" string, or an empty one) is skipped
-    with a problem naming its line. UTF-8 (with or without a byte-order mark), else Latin-1."""
+    with a problem naming its line. Decoded as text files are (`papercli.ingest.decode_text`: UTF-8 with or
+    without a byte-order mark, UTF-16, else Latin-1; IngestError for binary data)."""
     import json
+    from pathlib import Path
 
-    data = sys.stdin.buffer.read() if source == "-" else open(source, "rb").read()
-    try:
-        text = data.decode("utf-8-sig")  # a byte-order mark is no part of the first question
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
+    from papercli.ingest import decode_text
+
+    text = decode_text(sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes(), source)
     questions, problems = [], []
     for n, line in enumerate(text.splitlines(), 1):
         line, extra = line.strip(), {}

@@ -8,7 +8,6 @@ three evidence sentences clears a threshold; both cut points are calibrated on d
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import os
@@ -193,14 +192,12 @@ class Engine:
         # the answer is quoted from a paper that covers the question, from its running text or a caption: not a
         # run-in heading ("Scoring programs."), a lead-in, figure or table text or a footnote (they stay evidence)
         quotes = [d.body_quotable() for d in docs]
-        quotable = (k for k in order[:ANSWER_POOL] if covers(shares[ctx.sentences[k].doc], self.min_coverage)
-                    and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
-                    and not is_fragment(rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text))
-        pool = list(quotable)
+        pool = [k for k in order[:ANSWER_POOL] if covers(shares[ctx.sentences[k].doc], self.min_coverage)
+                and quotes[ctx.sentences[k].doc][ctx.sentences[k].index] and not is_fragment(evidence(k).text)]
         # a question that asks for a number is answered by a sentence that has one ("... was 6.9 hours"),
         # the best three such among the quotable ones; else the best three quotable ones
-        texts_of = [rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text for k in pool]
-        candidates = [pool[i] for i in numeric_answers(question, texts_of)][:3] or pool[:3] or order[:3]
+        numeric = numeric_answers(question, [evidence(k).text for k in pool])
+        candidates = [pool[i] for i in numeric][:3] or pool[:3] or order[:3]
         k, i, j, span_prob = self._best_span(ctx, out, candidates, prob)
         if span_prob >= MIN_SPAN_PROB:
             best = evidence(k)

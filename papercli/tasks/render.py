@@ -25,9 +25,10 @@ def _page(doc: str, page: int) -> str:
 # -- ask -------------------------------------------------------------------------------------------------------
 
 def _styler(markup: bool):
-    """st(text, style): rich markup with the text escaped, or the text itself for plain output."""
+    """st(text, style): rich markup with the text escaped (control characters too), or the text itself for
+    plain output (`render` makes all of it printable)."""
     if not markup:
-        return lambda text, style="": printable(text)
+        return lambda text, style="": text
     return lambda text, style="": f"[{style}]{escape(printable(text))}[/]" if style else escape(printable(text))
 
 
