@@ -52,7 +52,12 @@ def test_without_citations():
     assert w("Parsers (de Marneffe and Manning, 2008; van der Berg et al., 2017) work.") == "Parsers work."
     assert w("Significant at p < .05 (Cohen, 1988).") == "Significant at p < .05."  # only the citation's space goes
     assert w("Mikolov (2013) and Mikolov et al. (2013b) proposed it.") == "Mikolov and Mikolov et al. proposed it."
-    for kept in ("Results (see Table 2) are good.", "The data (2018) set.", "As in (Mann and Thompson, 1988), trees.",
+    # numeric citations and pointers to parts of the paper that a summary does not show
+    assert w("We use CRFs [12] and SVMs [4, 5].") == "We use CRFs and SVMs."
+    assert w("Results (see Table 2) are good; it works (§3.2) well (Figs. 2 and 3).") == \
+        "Results are good; it works well."
+    for kept in ("Scores in the range [1, 5] are given.", "As described in [12].", "Let x = [3, 4].", "On [0, 1] only.",
+                 "It works (see Table 2, where rows are sorted).", "The data (2018) set.", "As in (Mann and Thompson, 1988), trees.",
                  "In [1, 20] and (in 2014 and 2015 data).", "No citation at all.", "Released (in 1999) by LDC.",
                  "Tweets (data from 2019) here.", "A split (Subtask A of SemEval 2017) as before.",
                  "GPT-2 (Released in February 2019) is the base.", "In June (2019), a release.", "On WMT (2014) too.",

@@ -134,6 +134,12 @@ _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "Augu
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 _ARGUMENT = re.compile(r"\b(?:in|by|of|from|to|see|than|with|and|as)$", re.I)  # "as in (X, 2010)": X is a noun
 _NARRATIVE = re.compile(r"(?:\bet al\.|\b[A-Z][a-z][\w'’\-]*(?: and [A-Z][a-z][\w'’\-]*)?)$")
+# a pointer to a part of the paper that a summary does not show: "(Section 4)", "(see Table 2 for details)", "(§3)"
+_POINTER = re.compile(r"(?:(?:see|cf\.|e\.g\.,?)\s+)?(?:also\s+)?(?:(?:sub)?sections?|secs?\.|§§?|tables?|tabs?\.|figures?|"
+                      r"figs?\.|equations?|eqs?\.|appendix|appendices|algorithms?|chapters?)\s*[\w.]{1,8}"
+                      r"(?:\s*(?:,|and|&|-|–)\s*[\w.]{1,8}){0,4}(?:\s+for(?: more)? details)?", re.I)
+_NUMERIC_CITATION = re.compile(r"\[([1-9]\d{0,2}(?:\s*[,–-]\s*\d{1,3}){0,9})\]")  # "[12]", "[4, 5]", "[33,93,122]"
+_BEFORE_INTERVAL = re.compile(r"(?:\b(?:range|interval|scale|between|within)|[=∈<>≤≥])$", re.I)  # "the range [1, 5]"
 
 
 def _citation_names(item: str) -> str | None:
@@ -156,27 +162,39 @@ def _citation_names(item: str) -> str | None:
 
 
 def without_citations(text: str) -> str:
-    """`text` with parenthetical author-year citations removed, for summaries read as prose.
+    """`text` as a summary shows it: without citations, nor pointers to parts of the paper it does not show.
 
-    "(Lai and Tetreault, 2018)", "(e.g., Grosz et al., 1994; Joty et al., 2015)" and the year of a
+    "(Lai and Tetreault, 2018)", "(e.g., Grosz et al., 1994; Joty et al., 2015)", numeric citations
+    ("[12]", "[4, 5]"), pointers ("(Section 4)", "(see Table 2 for details)", "(§3)") and the year of a
     narrative citation ("Feng and Hirst (2014) show" -> "Feng and Hirst show") go. Kept: a parenthesis
-    that is not only citations apart by ";" ("(see Table 2)", "(Subtask A of SemEval 2017)", "(Smith
-    2010, Jones 2011)"), a bare year not after an author's name ("data (2018)", "WMT (2014)", "June
-    (2019)"), a citation that opens the sentence or is a phrase's object ("as in (Mann and Thompson,
-    1988)"), and numeric brackets: "[1, 20]" is as often an interval as a citation. Each parenthesis
-    is checked citation by citation, in time linear in the length of `text`.
+    that is not only citations apart by ";" or one pointer ("(Subtask A of SemEval 2017)", "(Smith 2010,
+    Jones 2011)", "(see Table 2, where ...)"), a bare year not after an author's name ("data (2018)", "WMT
+    (2014)", "June (2019)"), anything that opens the sentence or is a phrase's object ("as in (Mann and
+    Thompson, 1988)", "described in [12]"), and a bracket that may be an interval ("the range [1, 5]",
+    "x = [3, 4]", "[0, 1]"). Each parenthesis is checked citation by citation, in time linear in the
+    length of `text`.
     """
-    def drop(m: re.Match) -> str:
+    def is_argument(m: re.Match) -> tuple[str, bool]:
         before = text[max(0, m.start() - 40):m.start()].rstrip()
-        if not before or _ARGUMENT.search(before):
+        return before, not before or bool(_ARGUMENT.search(before))
+
+    def drop(m: re.Match) -> str:
+        before, argument = is_argument(m)
+        if argument:
             return m.group(0)
+        if _POINTER.fullmatch(m.group(1).strip()):
+            return "\x00"
         names = [_citation_names(part) for part in m.group(1).split(";")]
         if None in names or (not any(names) and (not _NARRATIVE.search(before)
                                                  or before.rsplit(None, 1)[-1] in _MONTHS)):
             return m.group(0)
         return "\x00"
 
-    out = _PARENTHESIS.sub(drop, text)
+    def drop_numeric(m: re.Match) -> str:
+        before, argument = is_argument(m)
+        return m.group(0) if argument or _BEFORE_INTERVAL.search(before) else "\x00"
+
+    out = _NUMERIC_CITATION.sub(drop_numeric, _PARENTHESIS.sub(drop, text))
     if out == text:
         return text
     return re.sub(r"\s*\x00", "", out).strip()
