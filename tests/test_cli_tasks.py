@@ -533,6 +533,9 @@ def test_an_answer_is_never_a_run_in_heading(tmp_path):
 
     assert is_fragment("Scoring programs.") and is_fragment("We address two questions in this paper: 1.")
     assert not is_fragment("We score with the MUC and B-cubed scoring programs.")
+    # a numbered heading read as a sentence (sentence-only sources run headings into the text)
+    assert is_fragment("8 Conclusion and Future Work.") and is_fragment("4.1 Baseline N -coder systems.")
+    assert not is_fragment("2 models were trained on the full corpus.")
     paper = tmp_path / "coref.md"
     paper.write_text("# Coreference by Ranking\n\n## 1 Evaluation\n\nScoring programs. We score every system with "
                      "the MUC scorer and the B-cubed scorer on the test set. Both scoring programs are public.\n")

@@ -36,18 +36,29 @@ MAX_OVERSHOOT = 1.5  # a sentence that would take a summary past this x the budg
 MIN_SENTENCE_WORDS = 5  # shorter "sentences" are run-in headings, fragments, URLs: not picked
 
 
+_SECTION_NUMBER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){1,3})\.?")
+
+
 def is_fragment(sentence: str) -> bool:
     """Not a sentence to show on its own: under MIN_SENTENCE_WORDS words (a run-in heading such as
-    "Scoring programs.", a URL), or a lead-in ending in ":" or in a list's dangling number ("... two
-    questions in this paper: 1.") that points to an equation or a list shown elsewhere."""
+    "Scoring programs.", a URL), a numbered heading read as a sentence ("8 Conclusion and Future Work.":
+    a section number and at most 8 words, half of them capitalised), or a lead-in ending in ":" or in a
+    list's dangling number ("... two questions in this paper: 1.") that points to an equation or a list
+    shown elsewhere."""
     s = sentence.rstrip()
-    return len(s.split()) < MIN_SENTENCE_WORDS or s.endswith(":") or bool(re.search(r":\s*\d{1,2}\.$", s))
+    words = s.split()
+    if len(words) < MIN_SENTENCE_WORDS or s.endswith(":") or re.search(r":\s*\d{1,2}\.$", s):
+        return True
+    return len(words) <= 9 and bool(_SECTION_NUMBER.fullmatch(words[0])) and \
+        sum(w[:1].isupper() for w in words[1:]) >= 0.5 * (len(words) - 1)
 
 
 _ABOUT_THE_TEXT = re.compile(
     r"^(?:in |the (?:rest|remainder) of )?this (?:section|chapter|subsection)\b|^(?:in )?(?:the )?(?:rest|remainder) of "
     r"(?:this|the) (?:paper|article)\b|\bthis (?:paper|article) is (?:organi[sz]ed|structured)\b|"
     r"^section \d+(?:\.\d+)* (?:describes|presents|introduces|discusses|concludes|gives|shows)\b|"
+    r"(?:^|,\s)(?:and |finally,? |then,? )?in (?:section|sec\.|§|chapter) ?\d+(?:\.\d+)*,? we (?:discuss|describe|present|"
+    r"introduce|show|give|conclude|review|report|outline|summari[sz]e|propose|explain|detail|evaluate)\b|"
     r"\bwe (?:would like to )?thank\b|\b(?:work|research|project|study)\b.{0,60}\b(?:is|was|were|are) "
     r"(?:partially |partly |in part )?(?:supported|funded) by\b|"
     r"\bgrateful to\b", re.I)
@@ -55,7 +66,7 @@ _ABOUT_THE_TEXT = re.compile(
 
 def about_the_text(sentence: str) -> bool:
     """A sentence about the paper's layout or thanks, not its content: "In this section, we ...", "The rest
-    of this paper is organized as follows", "We thank ...", "This work was supported by ..."."""
+    of this paper is organized as follows", "In Section 4, we describe ...", "We thank ...", "This work was supported by ..."."""
     return bool(_ABOUT_THE_TEXT.search(sentence))
 
 

@@ -67,7 +67,7 @@ _SUFFIXES = {"ing", "ings", "ed", "er", "ers", "ly", "tion", "tions", "ation", "
 _REF_START = re.compile(r"^(\[\d+\]|\d{1,3}\.\s)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: str
     x0: float
@@ -140,6 +140,10 @@ def _is_mark(spans: list[dict], size: float) -> bool:
 
 def _make_line(segments: list[list[dict]], bbox: list[float]) -> Line:
     """One visual line from its MuPDF line segments: NFKC text, dominant size, bold share, bold prefix."""
+    if len(segments) == 1 and len(segments[0]) == 1:  # the most common line: one span
+        s = segments[0][0]
+        bold = bool(s["flags"] & 16) or "Bold" in s["font"] or "bold" in s["font"]
+        return Line(_norm(s["text"].strip()), *bbox, round(s["size"], 1), bold, "", False)
     spans = [s for seg in segments for s in seg if s["text"].strip()]
     text = _norm(_join_segments(segments))
     if len(spans) == 1:  # the common case, the same result as below in a fraction of the time
@@ -209,9 +213,12 @@ def _page_lines(page: pymupdf.Page) -> list[list[Line]]:
         groups: list[tuple[list[list[dict]], list[float]]] = []
         for ln in b.get("lines", ()):
             dx, dy = ln["dir"]
-            if abs(dy) > 0.05 or dx <= 0 or not any(s["text"].strip() for s in ln["spans"]):
+            spans = ln["spans"]
+            if abs(dy) > 0.05 or dx <= 0 or not (spans[0]["text"].strip() if len(spans) == 1
+                                                 else any(s["text"].strip() for s in spans)):
                 continue
-            spans = [s for i, s in enumerate(ln["spans"]) if not (i and s["flags"] & 1 and _is_mark([s], 99))]
+            if len(spans) > 1:
+                spans = [s for i, s in enumerate(spans) if not (i and s["flags"] & 1 and _is_mark([s], 99))]
             s = spans[0] if spans else None  # a list bullet from a symbol font reads as a letter ("r": lcircle)
             if s and len(s["text"]) <= 3 and len(s["text"].strip()) == 1 and _BULLET_FONT.search(s["font"]):
                 s["text"] = s["text"].replace(s["text"].strip(), "\u2022")
