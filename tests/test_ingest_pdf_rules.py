@@ -496,3 +496,14 @@ def test_a_bulleted_line_starts_a_paragraph():
     prev = _line("• I is a (possibly infinite) set of positive integers,")
     assert _breaks(prev, _line("• J maps each sentence index to a set"), 200.0, False)
     assert not _breaks(prev, _line("referred to as sentence indices"), 200.0, False)
+
+
+def test_a_list_items_next_line_set_flush_with_its_text_continues_it():
+    """D11-1125: "• Discount features for rule frequency bins (cf." / "Chiang et al. (2009), Section 4.1)",
+    the second line indented to the item's text, had become a paragraph of its own."""
+    from papercli.ingest.pdf import Line, _breaks
+
+    item = Line("• Discount features for rule frequency bins (cf.", 325, 471, 540, 492, 10.0, False, "")
+    assert not _breaks(item, Line("Chiang et al. (2009), Section 4.1)", 335, 485, 481, 498, 10.0, False, ""), 540, False)
+    plain = Line("Discount features for rule frequency bins are used.", 325, 471, 540, 492, 10.0, False, "")
+    assert _breaks(plain, Line("Chiang et al. (2009) use them too.", 335, 485, 540, 498, 10.0, False, ""), 540, False)

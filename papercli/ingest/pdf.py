@@ -891,8 +891,9 @@ def _breaks(prev: Line, ln: Line, right: float, refs: bool) -> bool:
         return bool(_REF_START.match(ln.text)) or ln.x0 < prev.x0 - 0.5 * ln.size
     if _bullet_item(ln.text):  # a list item starts at its bullet
         return True
+    hanging = _bullet_item(prev.text) and ln.x0 > prev.x0  # a list item's next line, set flush with its text
     return _ends_sentence(prev.text) and not ln.text[:1].islower() and (
-        ln.x0 > prev.x0 + 0.8 * ln.size or prev.x1 < right - 2 * ln.size)
+        ln.x0 > prev.x0 + 0.8 * ln.size and not hanging or prev.x1 < right - 2 * ln.size)
 
 
 def _after(text: str, prefix: str) -> str:
