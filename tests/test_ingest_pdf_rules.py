@@ -338,6 +338,13 @@ def test_text_inside_a_figure_or_table_joins_its_float():
     page = [narrow, block("Table 1: Results.", 140, kind="caption")]
     _mark_figure_text(page, 10.0)
     assert page[0].kind == "body"
+    # a plot's labels overlap in height: a tick label set lower than the next one up is still the plot's
+    # (C10-2052's "12000" and "2000" were left out of the chain and spliced into "We compare the ... results")
+    ticks = [block("0", 203), block("2000", 189), block("1781 1071 280", 183), block("4000", 175), block("12000", 118),
+             block("8000", 146), block("10332", 122), block("classes", 224)]
+    page = [*ticks, block("Figure 1: Distribution of class labels.", 249, kind="caption")]
+    _mark_figure_text(page, 10.0)
+    assert all(b.kind == "caption" for b in page)
 
 
 def test_a_subscript_opening_a_body_line_is_no_footnote_mark():

@@ -696,8 +696,10 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
         for above in (True, False) if cap.text.lower().startswith("tab") else (True,):
             edge, marked = (cap.y0 if above else cap.y1), 0
             while True:
+                # between the caption and the chain's far edge, or within `gap` past it (plot labels overlap)
                 near = [b for b in loose if b.x1 > cap.x0 and b.x0 < cap.x1
-                        and (-2 <= edge - b.y1 <= gap if above else -2 <= b.y0 - edge <= gap)]
+                        and (b.y1 <= cap.y0 + 2 and edge - b.y1 <= gap if above
+                             else b.y0 >= cap.y1 - 2 and b.y0 - edge <= gap)]
                 if not near:
                     break
                 for b in near:  # each block joins one chain
