@@ -134,6 +134,12 @@ def test_title_and_venue_footer_on_page_one(tmp_path):
                                  (110, 16, True, "Thumbs Up: Sentiment Classification"), (280, 12, True, "Abstract")])
     doc = load_document(str(header))
     assert doc.title == "Thumbs Up: Sentiment Classification" and "Proceedings" not in doc.to_text()
+    coling = tmp_path / "coling.pdf"  # C10-2052: the venue line without "Proceedings", its place and date apart
+    _front_page_pdf(coling, "", [(100, 14, True, "What's in a Preposition?"), (280, 12, True, "Abstract"),
+                                 (740, 9, False, "Coling 2010: Poster Volume, pages 454-462,"),
+                                 (760, 9, False, "Beijing, August 2010")])
+    text = load_document(str(coling)).to_text()
+    assert "Coling 2010" not in text and "Beijing" not in text and "readers find the main claim" in text
 
 
 def test_lettered_authors_line_is_front_matter_not_a_heading(tmp_path):

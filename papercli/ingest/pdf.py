@@ -38,9 +38,12 @@ _ACCENT_CHARS = frozenset(_SPACING_ACCENTS)
 # "/\u02dcanoop" is a URL's tilde), the acute not as an apostrophe ("John\u00b4s"); a cedilla after its letter
 _ACCENTED = re.compile("([\u00a8\u02c6\u02c7\u02d8\u02da]|(?<=[A-Za-z])\u02dc|(?<=[A-Za-z])\u00b4(?!s\\b))"
                        "([A-Za-z\u0131])|([A-Za-z])(\u00b8)")
-# a page-1 footnote that is the venue's line: "Proceedings of ...", "(c) 2008 ...", "Submitted 1/2013; ..."
+# a page-1 footnote that is the venue's line: "Proceedings of ...", "(c) 2008 ...", "Submitted 1/2013; ...",
+# "Coling 2010: Poster Volume, pages 454–462," and its place and date "Beijing, August 2010"
 _VENUE_FOOTER = re.compile(r"^Proceedings of\b|(?:©|\u20dd|\(c\))\s?(?:19|20)\d\d\b|\bQ\s(?:19|20)\d\d\s+Association|"
-                           r"^Submitted \d{1,2}/\d{4}")
+                           r"^Submitted \d{1,2}/\d{4}|\bpages \d+\s?[–-]\s?\d+,?$|"
+                           r"^[A-Z][\w .'-]{1,40}, (?:January|February|March|April|May|June|July|August|September|October|"
+                           r"November|December)(?: \d{1,2}(?:\s?[–-]\s?\d{1,2})?,?)? (?:19|20)\d\d\.?$")
 _PLACEHOLDER_TITLE = re.compile(r"(?:\.\.\.|…)$|^(?:proceedings of|microsoft word|untitled)", re.I)
 _COLUMN_LABEL = re.compile(r"^(?:squibs(?: and discussions)?|book reviews?|(?:research |review |original )?articles?|"
                            r"research (?:papers?|notes?)|short (?:papers?|communications?)|technical notes?|"
