@@ -646,7 +646,7 @@ GARBLED_SHARE = 0.12  # over the 120 ACL PDFs: median 1.5%; above this, 4 papers
 def _unknown_share(text: str) -> float:
     """Share of the words (3+ letters) of a text of 300+ such words that the corpus lexicon lacks (0 if shorter)."""
     lexicon = corpus_words()
-    words = re.findall(r"[^\W\d_]{3,}", text[:50_000].lower())  # (the first 50,000 characters tell)
+    words = re.findall(r"[^\W\d_]{3,}", text[:20_000].lower())  # (the first 20,000 characters tell)
     return sum(w not in lexicon for w in words) / len(words) if len(words) >= 300 and lexicon else 0.0
 
 
