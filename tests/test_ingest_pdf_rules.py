@@ -520,3 +520,30 @@ def test_a_list_items_next_line_set_flush_with_its_text_continues_it():
     assert not _breaks(item, Line("Chiang et al. (2009), Section 4.1)", 335, 485, 481, 498, 10.0, False, ""), 540, False)
     plain = Line("Discount features for rule frequency bins are used.", 325, 471, 540, 492, 10.0, False, "")
     assert _breaks(plain, Line("Chiang et al. (2009) use them too.", 335, 485, 540, 498, 10.0, False, ""), 540, False)
+
+
+def test_a_headings_second_line_joins_it():
+    """Old scans set a long heading's second line as a block of its own: A00-2019's "2.1 Measures based on
+    the general" / "corpus:" opened the section's text with "corpus:", C90-2039's "Method" was a section."""
+    from papercli.ingest.pdf import _join_heading_lines
+
+    def block(text, x0, y0, kind, bold=True):
+        b = Block([Line(text, x0, y0, x0 + 180, y0 + 12, 10.5, bold, "")], 3)
+        b.kind = kind
+        return b
+
+    page = [block("2.1 Measures based on the general", 108, 126, "heading"), block("corpus:", 136, 139, "body"),
+            block("The system computes mutual information comparing the", 108, 160, "body", bold=False)]
+    _join_heading_lines([page])
+    assert [(b.kind, b.text) for b in page[:1]] == [("heading", "2.1 Measures based on the general corpus:")]
+    assert len(page) == 2
+    page = [block("5. The Strategic Incremental Copy Graph Unification", 297, 529, "heading"),
+            block("Method", 310, 541, "heading")]
+    _join_heading_lines([page])
+    assert [b.text for b in page] == ["5. The Strategic Incremental Copy Graph Unification Method"]
+    # a new section right below, a numbered one, or one flush with the number: separate headings
+    for second in (block("5.1 Setup", 297, 541, "heading"), block("References", 297, 541, "heading"),
+                   block("we use it", 310, 600, "body")):
+        page = [block("5 Experiments", 297, 529, "heading"), second]
+        _join_heading_lines([page])
+        assert len(page) == 2

@@ -394,6 +394,24 @@ def _drop_unordered_headings(pages: list[list[Block]]) -> None:
             last = num
 
 
+def _join_heading_lines(pages: list[list[Block]]) -> None:
+    """A heading's second line set as a block of its own (old scans) joins it: a bold one-line block of at
+    most 6 words right below the heading, not left of it, that starts in lower case ("2.1 Measures based
+    on the general" / "corpus:") or is an unnumbered heading set under a numbered one's title ("5. The
+    Strategic Incremental Copy Graph Unification" / "Method"). Before, the line opened the section's first
+    paragraph or was a section of its own."""
+    for blocks in pages:
+        i = 0
+        while i + 1 < len(blocks):
+            a, b = blocks[i], blocks[i + 1]
+            second = (b.kind == "body" and b.text[:1].islower() or b.kind == "heading" and b.x0 > a.x0 + 2
+                      and _heading_number(a.text) is not None and _heading_number(b.text) is None)
+            if a.kind == "heading" and second and b.bold and len(b.lines) == 1 and len(b.text.split()) <= 6 \
+                    and not _ends_sentence(a.text) and -2 <= b.y0 - a.y1 < 0.5 * a.size and a.x0 - 2 <= b.x0 < a.x1:
+                blocks[i:i + 2] = [Block(a.lines + b.lines, a.page, "heading", a.level, a.plain)]
+            i += 1
+
+
 def _is_heading_text(text: str) -> bool:
     return bool(_NAMED.match(text) or _NUMBERED.match(text))
 
@@ -617,6 +635,7 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
         pages.append(_split_columns(out, widths[pno]))
     _front_matter(doc, pages, body, pdf.metadata.get("title") or "")
     _drop_unordered_headings(pages)
+    _join_heading_lines(pages)
 
     builder = _Builder(doc, vocab)
     for blocks in pages:
