@@ -681,7 +681,7 @@ def _paper_vocab(pages: list[list[list[Line]]]) -> Counter:
     words of the paper: counted, a word split twice made its pieces look like words. A split at a block's
     end continues in the next block that starts in lower case, on the same page or the next (past a
     figure or a column)."""
-    vocab: Counter = Counter()
+    found: list[str] = []
     carried = -9  # the page on which an earlier block ended with a split word
     for page, blocks in enumerate(pages):
         for b in blocks:
@@ -694,10 +694,11 @@ def _paper_vocab(pages: list[list[list[Line]]]) -> Counter:
                 split = len(end) == 2 and end[1] in _HYPHENS and end[0].isalpha()
                 if split:
                     words = words[:-1]
-                vocab.update(words)
-                vocab.update(part for w in words if "-" in w for part in w.split("-"))
+                found += words
+                if "-" in ln.text:
+                    found += [part for w in words if "-" in w for part in w.split("-")]
             carried = page if split else carried
-    return vocab
+    return Counter(found)
 
 
 def _mark_figure_text(blocks: list[Block], body: float) -> None:
