@@ -536,6 +536,7 @@ def test_an_answer_is_never_a_run_in_heading(tmp_path):
     # a numbered heading read as a sentence (sentence-only sources run headings into the text)
     assert is_fragment("8 Conclusion and Future Work.") and is_fragment("4.1 Baseline N -coder systems.")
     assert not is_fragment("2 models were trained on the full corpus.")
+    assert not is_fragment("3 BERT models beat GPT-2 on GLUE.") and not is_fragment("1. Train BERT on SQuAD and NQ.")
     paper = tmp_path / "coref.md"
     paper.write_text("# Coreference by Ranking\n\n## 1 Evaluation\n\nScoring programs. We score every system with "
                      "the MUC scorer and the B-cubed scorer on the test set. Both scoring programs are public.\n")

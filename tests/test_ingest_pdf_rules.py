@@ -518,6 +518,9 @@ def test_a_list_items_next_line_set_flush_with_its_text_continues_it():
 
     item = Line("• Discount features for rule frequency bins (cf.", 325, 471, 540, 492, 10.0, False, "")
     assert not _breaks(item, Line("Chiang et al. (2009), Section 4.1)", 335, 485, 481, 498, 10.0, False, ""), 540, False)
+    # a new paragraph indented well past the bullet after a one-line item still starts one (found by review)
+    full = Line("• Rule overlap features fire for every rule we use.", 325, 471, 540, 492, 10.0, False, "")
+    assert _breaks(full, Line("Then we tune the weights on the held-out set.", 360, 485, 540, 498, 10.0, False, ""), 540, False)
     plain = Line("Discount features for rule frequency bins are used.", 325, 471, 540, 492, 10.0, False, "")
     assert _breaks(plain, Line("Chiang et al. (2009) use them too.", 335, 485, 540, 498, 10.0, False, ""), 540, False)
 
@@ -541,6 +544,10 @@ def test_a_headings_second_line_joins_it():
             block("Method", 310, 541, "heading")]
     _join_heading_lines([page])
     assert [b.text for b in page] == ["5. The Strategic Incremental Copy Graph Unification Method"]
+    page = [block("2.1 Measures based on the", 108, 126, "heading"), block("general domain", 136, 139, "body"),
+            block("corpus:", 136, 152, "body")]
+    _join_heading_lines([page])
+    assert [b.text for b in page] == ["2.1 Measures based on the general domain corpus:"]
     # a new section right below, a numbered one, or one flush with the number: separate headings
     for second in (block("5.1 Setup", 297, 541, "heading"), block("References", 297, 541, "heading"),
                    block("we use it", 310, 600, "body")):

@@ -56,7 +56,19 @@ def test_without_citations():
     assert w("We use CRFs [12] and SVMs [4, 5].") == "We use CRFs and SVMs."
     assert w("Results (see Table 2) are good; it works (§3.2) well (Figs. 2 and 3).") == \
         "Results are good; it works well."
+    assert w("Several parsers [3], [7], [9] use beam search.") == "Several parsers use beam search."
+    assert w("Neural models [3]–[7] dominate; prior work (e.g., [12]) and before ([4, 5]) too.") == \
+        "Neural models dominate; prior work and before too."
+    # a bracket is judged by its own neighbours, also after an earlier parenthesis went (found by review)
+    assert w("We follow prior work (Smith and Jones, 2010), as described in [12].") == \
+        "We follow prior work, as described in [12]."
+    assert w("Scores (see Table 2) are given on the scale [1, 5] by annotators.") == \
+        "Scores are given on the scale [1, 5] by annotators."
     for kept in ("Scores in the range [1, 5] are given.", "As described in [12].", "Let x = [3, 4].", "On [0, 1] only.",
+                 "Our model is based on [12].", "Following [12], we train it.", "We extend [12] to trees.",
+                 "We build on [12]'s parser.", "We use filter sizes [3, 4, 5] with ReLU.", "The vector [1, 0, 0] encodes it.",
+                 "Scores fall into intervals [1, 3] and [4, 6].", "For k ∉ [1, 5] the loss.", "Tensors have shape [32, 128].",
+                 "Users on mobile devices (tablets) type less.", "We strip markup (section titles) from the dumps.",
                  "It works (see Table 2, where rows are sorted).", "The data (2018) set.", "As in (Mann and Thompson, 1988), trees.",
                  "In [1, 20] and (in 2014 and 2015 data).", "No citation at all.", "Released (in 1999) by LDC.",
                  "Tweets (data from 2019) here.", "A split (Subtask A of SemEval 2017) as before.",

@@ -25,9 +25,9 @@ def body_texts(doc: Document) -> list[str]:
 
 
 def summary_texts(doc: Document) -> list[str]:
-    """Body sentences as a summary shows them: parenthetical author-year citations and a list item's
-    bullet removed."""
-    return [re.sub(rf"^[{BULLETS}]\s+", "", without_citations(t)) for t in body_texts(doc)]
+    """Body sentences as a summary shows them: without a list item's bullet, citations (author-year and
+    numeric) and pointers to what a summary does not show ("(Section 4)"; `without_citations`)."""
+    return [without_citations(re.sub(rf"^[{BULLETS}]\s+", "", t)) for t in body_texts(doc)]
 
 
 KEYWORD_SCORE_WEIGHT = 3.0  # selection with keywords: weight of the z-scored sentence score (chosen on dev)
@@ -42,23 +42,26 @@ _SECTION_NUMBER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){1
 def is_fragment(sentence: str) -> bool:
     """Not a sentence to show on its own: under MIN_SENTENCE_WORDS words (a run-in heading such as
     "Scoring programs.", a URL), a numbered heading read as a sentence ("8 Conclusion and Future Work.":
-    a section number and at most 8 words, half of them capitalised), or a lead-in ending in ":" or in a
+    a section number, not a list's "1.", then at most 8 words, half of them capitalised, the first not an
+    acronym: "3 BERT models beat ..." is a sentence), or a lead-in ending in ":" or in a
     list's dangling number ("... two questions in this paper: 1.") that points to an equation or a list
     shown elsewhere."""
     s = sentence.rstrip()
     words = s.split()
     if len(words) < MIN_SENTENCE_WORDS or s.endswith(":") or re.search(r":\s*\d{1,2}\.$", s):
         return True
-    return len(words) <= 9 and bool(_SECTION_NUMBER.fullmatch(words[0])) and \
-        sum(w[:1].isupper() for w in words[1:]) >= 0.5 * (len(words) - 1)
+    return len(words) <= 9 and bool(_SECTION_NUMBER.fullmatch(words[0])) and not re.fullmatch(r"\d+\.", words[0]) \
+        and words[1][:1].isupper() and not words[1].isupper() and sum(w[:1].isupper() for w in words[1:]) >= 0.5 * (len(words) - 1)
 
 
 _ABOUT_THE_TEXT = re.compile(
     r"^(?:in |the (?:rest|remainder) of )?this (?:section|chapter|subsection)\b|^(?:in )?(?:the )?(?:rest|remainder) of "
     r"(?:this|the) (?:paper|article)\b|\bthis (?:paper|article) is (?:organi[sz]ed|structured)\b|"
-    r"^section \d+(?:\.\d+)* (?:describes|presents|introduces|discusses|concludes|gives|shows)\b|"
-    r"(?:^|,\s)(?:and |finally,? |then,? )?in (?:section|sec\.|§|chapter) ?\d+(?:\.\d+)*,? we (?:discuss|describe|present|"
-    r"introduce|show|give|conclude|review|report|outline|summari[sz]e|propose|explain|detail|evaluate)\b|"
+    r"^(?:(?:finally|then|next),? )?(?:section|chapter) \d+(?:\.\d+)* (?:describes|presents|introduces|discusses|concludes|"
+    r"gives|shows|reviews|outlines|summari[sz]es|explains|details|reports|compares)\b|"
+    r"^(?:(?:finally|then|next),? )?in (?:(?:sections?|secs?\.|§§?|chapters?|appendix) ?[\dA-Z]+(?:\.\d+)*"
+    r"(?: and [\dA-Z]+(?:\.\d+)*)?|the (?:next|following|last|final) (?:section|chapter)),? we (?:discuss|describe|present|"
+    r"introduce|show|give|conclude|review|report|outline|summari[sz]e|propose|explain|detail|evaluate)\b(?! that)|"
     r"\bwe (?:would like to )?thank\b|\b(?:work|research|project|study)\b.{0,60}\b(?:is|was|were|are) "
     r"(?:partially |partly |in part )?(?:supported|funded) by\b|"
     r"\bgrateful to\b", re.I)
@@ -66,7 +69,8 @@ _ABOUT_THE_TEXT = re.compile(
 
 def about_the_text(sentence: str) -> bool:
     """A sentence about the paper's layout or thanks, not its content: "In this section, we ...", "The rest
-    of this paper is organized as follows", "In Section 4, we describe ...", "We thank ...", "This work was supported by ..."."""
+    of this paper is organized as follows", "In Section 4, we describe ..." (not "However, in Section 5 we
+    show that ...", a finding), "Section 2 reviews ...", "We thank ...", "This work was supported by ..."."""
     return bool(_ABOUT_THE_TEXT.search(sentence))
 
 
@@ -82,8 +86,9 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     A sentence whose content words overlap a chosen one by more than `max_overlap` (Jaccard) is skipped,
     and so is one that would take the summary past MAX_OVERSHOOT x `words` (a run-on "sentence" of a
     scan without punctuation), unless no sentence fits at all, and so is a fragment (`is_fragment`:
-    fewer than MIN_SENTENCE_WORDS words, or a lead-in to an equation or list that the summary does
-    not show), or a sentence about the text rather than its content (`about_the_text`), unless there is
+    fewer than MIN_SENTENCE_WORDS words, a numbered heading read as a sentence, or a lead-in to an
+    equation or list that the summary does not show), or a sentence about the text rather than its
+    content (`about_the_text`: "In this section, we ...", "In Section 4, we describe ..."), unless there is
     nothing else. A figure or table caption and a sentence of a caption or footnote paragraph (`asides`,
     `Document.body_asides()`) are never picked.
     """

@@ -396,7 +396,7 @@ def _drop_unordered_headings(pages: list[list[Block]]) -> None:
 
 def _join_heading_lines(pages: list[list[Block]]) -> None:
     """A heading's second line set as a block of its own (old scans) joins it: a bold one-line block of at
-    most 6 words right below the heading, not left of it, that starts in lower case ("2.1 Measures based
+    most 6 words in the heading's type right below it, not left of it, that starts in lower case ("2.1 Measures based
     on the general" / "corpus:") or is an unnumbered heading set under a numbered one's title ("5. The
     Strategic Incremental Copy Graph Unification" / "Method"). Before, the line opened the section's first
     paragraph or was a section of its own."""
@@ -407,9 +407,11 @@ def _join_heading_lines(pages: list[list[Block]]) -> None:
             second = (b.kind == "body" and b.text[:1].islower() or b.kind == "heading" and b.x0 > a.x0 + 2
                       and _heading_number(a.text) is not None and _heading_number(b.text) is None)
             if a.kind == "heading" and second and b.bold and len(b.lines) == 1 and len(b.text.split()) <= 6 \
-                    and not _ends_sentence(a.text) and -2 <= b.y0 - a.y1 < 0.5 * a.size and a.x0 - 2 <= b.x0 < a.x1:
+                    and abs(b.size - a.size) < 0.5 and not _ends_sentence(a.text) \
+                    and -2 <= b.y0 - a.y1 < 0.5 * a.size and a.x0 - 2 <= b.x0 < a.x1:
                 blocks[i:i + 2] = [Block(a.lines + b.lines, a.page, "heading", a.level, a.plain)]
-            i += 1
+            else:  # (after a join, the joined heading may take a third line)
+                i += 1
 
 
 def _is_heading_text(text: str) -> bool:
@@ -663,7 +665,8 @@ GARBLED_SHARE = 0.12  # over the 120 ACL PDFs: median 1.5%; above this, 4 papers
 
 
 def _unknown_share(text: str) -> float:
-    """Share of the words (3+ letters) of a text of 300+ such words that the corpus lexicon lacks (0 if shorter)."""
+    """Share of the words (3+ letters) in the first 20,000 characters of a text that the corpus lexicon lacks
+    (0 if there are fewer than 300 such words)."""
     lexicon = corpus_words()
     words = re.findall(r"[^\W\d_]{3,}", text[:20_000].lower())  # (the first 20,000 characters tell)
     return sum(w not in lexicon for w in words) / len(words) if len(words) >= 300 and lexicon else 0.0
@@ -703,8 +706,9 @@ def _paper_vocab(pages: list[list[list[Line]]]) -> Counter:
 
 def _mark_figure_text(blocks: list[Block], body: float) -> None:
     """Text inside a figure or table (cells, axis labels, plotted words) is part of its float, not body
-    text: blocks without a line of running text stacked right above a caption (or right below a table
-    caption) and overlapping it horizontally become caption paragraphs, placed like the caption (never
+    text: blocks without a line of running text that overlap a caption horizontally and lie between it
+    and the far edge of the chain of such blocks stacked above it (or below a table caption), or within
+    2.5 lines past that edge, become caption paragraphs, placed like the caption (never
     inside a sentence) and never picked for a summary; so do blocks of mostly numbers anywhere (a table's
     rows, a plot's ticks: "79 80 81 ... 89")."""
     gap = 2.5 * body
@@ -729,7 +733,7 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
                     b.kind = "caption"
                     loose.remove(b)
                 marked += len(near)
-                edge = min(b.y0 for b in near) if above else max(b.y1 for b in near)
+                edge = min(edge, *(b.y0 for b in near)) if above else max(edge, *(b.y1 for b in near))
             if marked:
                 break
 
@@ -916,7 +920,7 @@ def _breaks(prev: Line, ln: Line, right: float, refs: bool) -> bool:
         return bool(_REF_START.match(ln.text)) or ln.x0 < prev.x0 - 0.5 * ln.size
     if _bullet_item(ln.text):  # a list item starts at its bullet
         return True
-    hanging = _bullet_item(prev.text) and ln.x0 > prev.x0  # a list item's next line, set flush with its text
+    hanging = _bullet_item(prev.text) and prev.x0 < ln.x0 <= prev.x0 + 2.5 * ln.size  # set flush with the item's text
     return _ends_sentence(prev.text) and not ln.text[:1].islower() and (
         ln.x0 > prev.x0 + 0.8 * ln.size and not hanging or prev.x1 < right - 2 * ln.size)
 

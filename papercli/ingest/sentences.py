@@ -132,14 +132,23 @@ _NAME_LINKS = {"and", "et", "al", "al."} | _PARTICLES
 _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"}
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
-_ARGUMENT = re.compile(r"\b(?:in|by|of|from|to|see|than|with|and|as)$", re.I)  # "as in (X, 2010)": X is a noun
+# the word before a citation when the citation is a phrase's object: "as in (X, 2010)", "based on [12]", "following [12]"
+_ARGUMENT = re.compile(r"(?:\b(?:in|by|of|from|to|see|than|with|and|as|on|over|for|like|unlike|following|via|using)|"
+                       r"\be\.g\.,?|\bi\.e\.,?|\bcf\.)$", re.I)
+_CITING_VERB = re.compile(r"\b(?:uses?|used|extends?|extended|follows?|followed|adopts?|adopted|applies|apply|applied)$",
+                          re.I)  # "We extend [12] to trees": a numeric citation as the verb's object
 _NARRATIVE = re.compile(r"(?:\bet al\.|\b[A-Z][a-z][\w'’\-]*(?: and [A-Z][a-z][\w'’\-]*)?)$")
 # a pointer to a part of the paper that a summary does not show: "(Section 4)", "(see Table 2 for details)", "(§3)"
-_POINTER = re.compile(r"(?:(?:see|cf\.|e\.g\.,?)\s+)?(?:also\s+)?(?:(?:sub)?sections?|secs?\.|§§?|tables?|tabs?\.|figures?|"
-                      r"figs?\.|equations?|eqs?\.|appendix|appendices|algorithms?|chapters?)\s*[\w.]{1,8}"
-                      r"(?:\s*(?:,|and|&|-|–)\s*[\w.]{1,8}){0,4}(?:\s+for(?: more)? details)?", re.I)
-_NUMERIC_CITATION = re.compile(r"\[([1-9]\d{0,2}(?:\s*[,–-]\s*\d{1,3}){0,9})\]")  # "[12]", "[4, 5]", "[33,93,122]"
-_BEFORE_INTERVAL = re.compile(r"(?:\b(?:range|interval|scale|between|within)|[=∈<>≤≥])$", re.I)  # "the range [1, 5]"
+_LABEL = r"(?:[A-Z]?\d+(?:\.\d+)*[a-z]?|[A-Z](?:\.\d+)*|[IVX]+)\b"
+_POINTER = re.compile(rf"(?:(?:see|cf\.|e\.g\.,?)\s+)?(?:also\s+)?(?:(?:sub)?sections?|secs?\.|§§?|tables?|tabs?\.|figures?|"
+                      rf"figs?\.|equations?|eqs?\.|appendix|appendices|algorithms?|chapters?)\s*{_LABEL}"
+                      rf"(?:\s*(?:,|and|&|-|–|—)\s*{_LABEL}){{0,4}}(?:\s+for(?: more)? details)?", re.I)
+_BRACKET_NUMBERS = r"\[[1-9]\d{0,2}(?:\s*[,–-]\s*\d{1,3}){0,9}\]"
+_NUMERIC_CITATION = re.compile(rf"{_BRACKET_NUMBERS}(?:\s*[,–-]\s*{_BRACKET_NUMBERS})*")  # "[12]", "[4, 5]", "[3]–[7]"
+_OPENS_CITATION = re.compile(r"\((?:(?:e\.g\.|i\.e\.|see|cf\.),?\s*)?$", re.I)
+# what may come before a bracket of numbers that is no citation: "the range [1, 5]", "filter sizes [3, 4, 5]", "x ∈ [3, 4]"
+_BEFORE_INTERVAL = re.compile(r"(?:\b(?:ranges?|intervals?|scales?|between|within|sizes?|shapes?|vectors?|dimensions?)"
+                              r"|[=∈∉⊂⊆<>≤≥:])$", re.I)
 
 
 def _citation_names(item: str) -> str | None:
@@ -165,36 +174,42 @@ def without_citations(text: str) -> str:
     """`text` as a summary shows it: without citations, nor pointers to parts of the paper it does not show.
 
     "(Lai and Tetreault, 2018)", "(e.g., Grosz et al., 1994; Joty et al., 2015)", numeric citations
-    ("[12]", "[4, 5]"), pointers ("(Section 4)", "(see Table 2 for details)", "(§3)") and the year of a
-    narrative citation ("Feng and Hirst (2014) show" -> "Feng and Hirst show") go. Kept: a parenthesis
-    that is not only citations apart by ";" or one pointer ("(Subtask A of SemEval 2017)", "(Smith 2010,
-    Jones 2011)", "(see Table 2, where ...)"), a bare year not after an author's name ("data (2018)", "WMT
-    (2014)", "June (2019)"), anything that opens the sentence or is a phrase's object ("as in (Mann and
-    Thompson, 1988)", "described in [12]"), and a bracket that may be an interval ("the range [1, 5]",
-    "x = [3, 4]", "[0, 1]"). Each parenthesis is checked citation by citation, in time linear in the
-    length of `text`.
+    ("[12]", "[4, 5]", "[3], [7]", "[3]–[7]", "(e.g., [12])"), pointers ("(Section 4)", "(see Table 2 for
+    details)", "(§3)") and the year of a narrative citation ("Feng and Hirst (2014) show" -> "Feng and
+    Hirst show") go. Kept: a parenthesis that is not only citations apart by ";" or one pointer ("(Subtask
+    A of SemEval 2017)", "(Smith 2010, Jones 2011)", "(see Table 2, where ...)", "(tables)"), a bare year
+    not after an author's name ("data (2018)", "WMT (2014)", "June (2019)"), anything that opens the
+    sentence or is a phrase's object ("as in (Mann and Thompson, 1988)", "based on [12]", "Following
+    [12], we", "[12]'s parser"), and a bracket of numbers that may be no citation ("the range [1, 5]",
+    "filter sizes [3, 4, 5]", "x = [3, 4]", "[0, 1]", "[1, 0, 0]"). Each parenthesis is checked citation
+    by citation, in time linear in the length of `text`.
     """
-    def is_argument(m: re.Match) -> tuple[str, bool]:
-        before = text[max(0, m.start() - 40):m.start()].rstrip()
-        return before, not before or bool(_ARGUMENT.search(before))
+    def before(m: re.Match) -> str:  # (read from the string being rewritten; "\x00" marks what went)
+        return m.string[max(0, m.start() - 40):m.start()].replace("\x00", "").rstrip()
+
+    def drop_numeric(m: re.Match) -> str:
+        left, numbers = before(m), [int(n) for n in re.findall(r"\d+", m.group(0))]
+        if _OPENS_CITATION.search(left):  # "(e.g., [12])": the parenthesis goes with it
+            return "\x00"
+        keep = (not left or _ARGUMENT.search(left) or _CITING_VERB.search(left) or _BEFORE_INTERVAL.search(left) or m.string[m.end():m.end() + 2] in ("'s", "’s")
+                or any(b <= a for a, b in zip(numbers, numbers[1:])) and not re.search(r"[–-]", m.group(0)))
+        return m.group(0) if keep else "\x00"
 
     def drop(m: re.Match) -> str:
-        before, argument = is_argument(m)
-        if argument:
+        left, inside = before(m), m.group(1)
+        if not left or _ARGUMENT.search(left):
             return m.group(0)
-        if _POINTER.fullmatch(m.group(1).strip()):
+        if "\x00" in inside and not _CITE_PREFIX.sub("", inside.replace("\x00", "").strip()).strip(" ,;"):
+            return "\x00"  # only numeric citations: "(e.g., [12])"
+        if _POINTER.fullmatch(inside.strip()):
             return "\x00"
-        names = [_citation_names(part) for part in m.group(1).split(";")]
-        if None in names or (not any(names) and (not _NARRATIVE.search(before)
-                                                 or before.rsplit(None, 1)[-1] in _MONTHS)):
+        names = [_citation_names(part) for part in inside.split(";")]
+        if None in names or (not any(names) and (not _NARRATIVE.search(left)
+                                                 or left.rsplit(None, 1)[-1] in _MONTHS)):
             return m.group(0)
         return "\x00"
 
-    def drop_numeric(m: re.Match) -> str:
-        before, argument = is_argument(m)
-        return m.group(0) if argument or _BEFORE_INTERVAL.search(before) else "\x00"
-
-    out = _NUMERIC_CITATION.sub(drop_numeric, _PARENTHESIS.sub(drop, text))
+    out = _PARENTHESIS.sub(drop, _NUMERIC_CITATION.sub(drop_numeric, text))
     if out == text:
         return text
     return re.sub(r"\s*\x00", "", out).strip()
