@@ -147,20 +147,24 @@ def _make_line(segments: list[list[dict]], bbox: list[float]) -> Line:
         s = segments[0][0]
         bold = bool(s["flags"] & 16) or "Bold" in s["font"] or "bold" in s["font"]
         return Line(_norm(s["text"].strip()), *bbox, round(s["size"], 1), bold, "", False)
-    spans = [s for seg in segments for s in seg if s["text"].strip()]
+    spans, lengths, is_bold, sizes = [], [], [], {}
+    bold_chars = 0
+    for seg in segments:  # (one loop: this runs for every line of several spans)
+        for s in seg:
+            n = len(s["text"].strip())
+            if n:
+                font = s["font"]
+                bold = bool(s["flags"] & 16) or "Bold" in font or "bold" in font
+                key = round(s["size"], 1)
+                sizes[key] = sizes.get(key, 0) + n
+                spans.append(s)
+                lengths.append(n)
+                is_bold.append(bold)
+                bold_chars += n if bold else 0
     text = _norm(_join_segments(segments))
-    if len(spans) == 1:  # the common case, the same result as below in a fraction of the time
-        s = spans[0]
-        bold = bool(s["flags"] & 16) or "Bold" in s["font"] or "bold" in s["font"]
-        return Line(text, *bbox, round(s["size"], 1), bold, "", False)
-    lengths = [len(s["text"].strip()) for s in spans]
-    sizes: dict[float, int] = {}
-    for s, n in zip(spans, lengths):
-        key = round(s["size"], 1)
-        sizes[key] = sizes.get(key, 0) + n
+    if len(spans) == 1:  # the same result as below in a fraction of the time
+        return Line(text, *bbox, round(spans[0]["size"], 1), is_bold[0], "", False)
     size = max(sizes, key=sizes.get)
-    is_bold = [bool(s["flags"] & 16) or "Bold" in s["font"] or "bold" in s["font"] for s in spans]
-    bold_chars = sum(n for n, bb in zip(lengths, is_bold) if bb)
     marker = len(spans) > 1 and _is_mark(spans[:1], size)
     end = _bold_lead(spans, is_bold)
     prefix = _bold_prefix(segments, spans[end] if 0 < end < len(spans) else None)
