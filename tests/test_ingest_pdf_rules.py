@@ -554,3 +554,28 @@ def test_a_headings_second_line_joins_it():
         page = [block("5 Experiments", 297, 529, "heading"), second]
         _join_heading_lines([page])
         assert len(page) == 2
+
+
+def test_bold_capitals_headings_of_old_scans():
+    """W93-0111 sets its headings in bold capitals, centred, often over two or three lines ("EXPERIMENT #2:" /
+    "DISAMBIGUATION OF -ED" / "FORMS"); they had been run into the paragraphs. A table's header in bold
+    capitals ("TEST 1 TEST 2") is no heading."""
+    from papercli.ingest.pdf import _capitals_heading, _classify, _join_heading_lines
+
+    def block(text, x0, y0, x1, bold=True, size=11.2):
+        b = Block([Line(text, x0, y0, x1, y0 + 16, size, bold, "")], 6)
+        _classify(b, 9.8, 792.0, {})
+        return b
+
+    assert _capitals_heading(block("THE CORPUS -- TECHNICAL,", 99, 528, 282), 9.8)
+    assert not _capitals_heading(block("BI-TAGS: TEST 1 TEST 2", 99, 528, 282), 9.8)
+    assert not _capitals_heading(block("THE CORPUS -- TECHNICAL,", 99, 528, 282, bold=False), 9.8)
+    assert not _capitals_heading(block("WE USE THE CORPUS.", 99, 528, 282), 9.8)
+    page = [block("EXPERIMENT #2:", 377, 108, 487), block("DISAMBIGUATION OF -ED", 349, 125, 515),
+            block("FORMS", 410, 142, 452, bold=False)]
+    assert [b.kind for b in page] == ["heading", "heading", "body"]
+    _join_heading_lines([page])
+    assert [(b.kind, b.text) for b in page] == [("heading", "EXPERIMENT #2: DISAMBIGUATION OF -ED FORMS")]
+    page = [block("FURTHER DISCUSSION AND", 348, 126, 529), block("FUTURE DIRECTIONS", 367, 143, 507, bold=False)]
+    _join_heading_lines([page])
+    assert [b.text for b in page] == ["FURTHER DISCUSSION AND FUTURE DIRECTIONS"]

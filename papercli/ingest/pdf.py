@@ -398,21 +398,41 @@ def _drop_unordered_headings(pages: list[list[Block]]) -> None:
             last = num
 
 
+_OPEN_HEADING = re.compile(r"(?:[,:\u2013\u2014-]|\b(?:and|of|the|for|in|on|with|to|a|an))\s*$", re.I)  # goes on below
+
+
+def _capitals_heading(b: Block, body: float) -> bool:
+    """An unnumbered heading set in bold capitals, as old scans have them ("THE CORPUS -- TECHNICAL,",
+    "EXPERIMENT #1: CLASSIFICATION OF THE 1,000 HIGHEST FREQUENCY WORDS"): up to 3 lines and 12 words
+    of at least body size, mostly letters, two words or more, no sentence's end, no word twice (a table's
+    header: "TEST 1 TEST 2")."""
+    text = b.text
+    words = text.split()
+    return (b.bold and len(b.lines) <= 3 and 2 <= len(words) <= 12 and b.size >= body - 0.5 and text.isupper()
+            and sum(c.isalpha() for c in text) > 0.7 * len(text.replace(" ", "")) and text.rstrip()[-1:] not in ".!?"
+            and len({w for w in words if len(w) > 2}) == sum(len(w) > 2 for w in words))  # "TEST 1 TEST 2": a table's
+
+
 def _join_heading_lines(pages: list[list[Block]]) -> None:
     """A heading's second line set as a block of its own (old scans) joins it: a bold one-line block of at
     most 6 words in the heading's type right below it, not left of it, that starts in lower case ("2.1 Measures based
     on the general" / "corpus:") or is an unnumbered heading set under a numbered one's title ("5. The
-    Strategic Incremental Copy Graph Unification" / "Method"). Before, the line opened the section's first
+    Strategic Incremental Copy Graph Unification" / "Method") or under one that cannot end there ("THE
+    CORPUS -- TECHNICAL," / "FOCUSED AND SMALL", "EXPERIMENT #2:" / "DISAMBIGUATION OF -ED"). Before, the line opened the section's first
     paragraph or was a section of its own."""
     for blocks in pages:
         i = 0
         while i + 1 < len(blocks):
             a, b = blocks[i], blocks[i + 1]
-            second = (b.kind == "body" and b.text[:1].islower() or b.kind == "heading" and b.x0 > a.x0 + 2
-                      and _heading_number(a.text) is not None and _heading_number(b.text) is None)
-            if a.kind == "heading" and second and b.bold and len(b.lines) == 1 and len(b.text.split()) <= 6 \
-                    and abs(b.size - a.size) < 0.5 and not _ends_sentence(a.text) \
-                    and -2 <= b.y0 - a.y1 < 0.5 * a.size and a.x0 - 2 <= b.x0 < a.x1:
+            centred = abs(a.x0 + a.x1 - b.x0 - b.x1) < 4 * a.size  # (centre to centre within 2 em)
+            open_ended = bool(_OPEN_HEADING.search(a.text)) or len(a.lines) > 1 and centred  # a third centred line
+            second = (b.kind == "body" and (b.text[:1].islower() or open_ended and b.text.isupper())
+                      or b.kind == "heading" and _heading_number(b.text) is None
+                      and (b.x0 > a.x0 + 2 and _heading_number(a.text) is not None or open_ended))
+            if a.kind == "heading" and second and (b.bold or open_ended and b.text.isupper()) and len(b.lines) == 1 \
+                    and len(b.text.split()) <= 6 \
+                    and abs(b.size - a.size) < 0.5 and (open_ended or not _ends_sentence(a.text)) \
+                    and -2 <= b.y0 - a.y1 < 0.5 * a.size and (a.x0 - 2 <= b.x0 < a.x1 or open_ended and centred):
                 blocks[i:i + 2] = [Block(a.lines + b.lines, a.page, "heading", a.level, a.plain)]
             else:  # (after a join, the joined heading may take a third line)
                 i += 1
@@ -795,6 +815,8 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_bo
         b.kind, b.level = "heading", _heading_level(text)
     elif short and len(b.lines) == 1 and size >= page_body - 0.9 and _plain_numbered_heading(text):
         b.kind, b.level, b.plain = "heading", _heading_level(text), True
+    elif _capitals_heading(b, body):
+        b.kind, b.level = "heading", 1
     elif len(text) > 3 and (size < page_body - 0.9 and b.y0 > 0.6 * height or b.y0 > 0.75 * height and (
             b.lines[0].marker and size < page_body - 0.4 or _FOOTNOTE_START.match(text))):
         # (a small raised "1" opening a line in body type is a subscript, "f_1^J grows ...", not a mark)
