@@ -579,3 +579,16 @@ def test_bold_capitals_headings_of_old_scans():
     page = [block("FURTHER DISCUSSION AND", 348, 126, 529), block("FUTURE DIRECTIONS", 367, 143, 507, bold=False)]
     _join_heading_lines([page])
     assert [b.text for b in page] == ["FURTHER DISCUSSION AND FUTURE DIRECTIONS"]
+
+
+def test_a_starred_footnote_low_on_the_page_is_a_footnote():
+    """W93-0111's "* This material is based upon work supported by ..." (body type, a space after the star)
+    sat inside "... an important and challenging [footnote] problem."."""
+    from papercli.ingest.pdf import _classify
+
+    for text, kind in (("* This material is based upon work supported by the NSF", "footnote"),
+                       ("*This material is based upon work supported by the NSF", "footnote"),
+                       ("This material is based upon work supported by the NSF", "body")):
+        b = Block([Line(text, 87, 675, 286, 688, 9.8, False, "")], 1)
+        _classify(b, 9.8, 792.0, {})
+        assert b.kind == kind, text

@@ -63,7 +63,7 @@ _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$
 _SUBSECTION_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,3}\.?")
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _FOOTNOTE_MARK = re.compile(r"^(?:[1-9]\d?|[*\u2020\u2021\u00a7\u00b6])\s*(?=[A-Z])")
-_FOOTNOTE_START = re.compile(r"^([1-9]\d?|[*\u2020\u2021\u00a7\u00b6])[A-Z]")
+_FOOTNOTE_START = re.compile(r"^(?:[1-9]\d?|[*\u2020\u2021\u00a7\u00b6] ?)[A-Z]")  # "1The", "* This"
 _SUFFIXES = {"ing", "ings", "ed", "er", "ers", "ly", "tion", "tions", "ation", "ations", "ment", "ments", "ness",
              "able", "ible", "ity", "ities", "al", "ally", "ive", "ize", "ized", "izes", "ization", "ous", "ance",
              "ence", "ant", "ent", "est", "ism", "ist", "ists", "ful", "less", "ship", "ical", "ics", "ure", "ures"}
