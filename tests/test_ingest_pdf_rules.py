@@ -592,3 +592,17 @@ def test_a_starred_footnote_low_on_the_page_is_a_footnote():
         b = Block([Line(text, 87, 675, 286, 688, 9.8, False, "")], 1)
         _classify(b, 9.8, 792.0, {})
         assert b.kind == kind, text
+
+
+def test_a_tables_cells_and_its_caption_in_one_block_are_split():
+    """I08-1004: MuPDF gave Table 1's cells and its caption as one block, so the caption was not seen as
+    one and the cells were read as a body paragraph. A caption line under prose stays in its paragraph."""
+    from papercli.ingest.pdf import _split_block
+
+    cells = [_line(t, y0=509 + 12 * i) for i, t in enumerate(["Scheme/m 1 2 3 4", "Min 78.5 79.8 80.8 80.8",
+                                                               "Dynamic 80.8 82.3 83.0 82.9"])]
+    caption = [_line("Table 1: Comparison of different context-sensitive", y0=569), _line("convolution tree kernels", y0=580)]
+    assert [len(p) for p in _split_block(cells + caption, 10.7)] == [3, 2]
+    prose = [_line("the results of the parser on the test set are shown in the", y0=100),
+             _line("Table 2. The results are good.", y0=112)]
+    assert [len(p) for p in _split_block(prose, 10.7)] == [2]

@@ -308,8 +308,10 @@ def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
     """Split a MuPDF block where a heading is stuck to its paragraph (the font size jumps, a bold
     heading line precedes plain text, or a plain line reads "References" or another section name), before
     a line that opens with a run-in subsection or section name ("5.1.2 Evaluation. The precision"; not
-    "1. Tokenization. We split", a list item), never right after a run-in heading line, and
-    where a line leaves the block's column (table or figure text merged into a column's paragraph)."""
+    "1. Tokenization. We split", a list item), never right after a run-in heading line,
+    where a line leaves the block's column (table or figure text merged into a column's paragraph), and
+    before a caption under lines that are no running text (a table's cells and its caption in one
+    block: I08-1004)."""
     parts, cur = [], [lines[0]]
     left, right = lines[0].x0, lines[0].x1
     run_in = _run_in_heading(lines[0], stop=True)
@@ -320,7 +322,8 @@ def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
             or abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6  # the font size jumps
             or prev.bold and not ln.bold and _is_heading_text(prev.text)  # a bold heading line, then text
             or prev is lines[0] and _section_name(prev.text)  # "References", "4 Results" in body type
-            or len(cur) > 2 and (ln.x0 < left - 2 * body or ln.x1 > right + 2 * body))  # a line leaves the column
+            or len(cur) > 2 and (ln.x0 < left - 2 * body or ln.x1 > right + 2 * body)  # a line leaves the column
+            or is_caption(ln.text) and not any(_prose(c.text) for c in cur))  # a table's cells, then its caption
         if split:
             parts.append(cur)
             cur = []
