@@ -8,6 +8,8 @@ abstract is what summaries are judged against, references are noise for the mode
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
@@ -201,6 +203,19 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
     words = {w: content_stems(w) for w in dict.fromkeys(content_words(fold_accents(question))) if len(w) > 1}
     words = {w: stems for w, stems in words.items() if stems and not set(stems) <= filler}
     return [w for w, stems in words.items() if not mentioned(stems)], len(words)
+
+
+def question_names(question: str) -> set[str]:
+    """The question's content words that it writes capitalised past its first word and that the corpus
+    lexicon knows: names ("How well does it do on Chinese?", "... the Hobbs algorithm?"), which a paper that
+    can answer it mentions. A form the corpus never wrote ("Influenze", "PR8perform", "COVID19": typos,
+    spelling variants, new terms) is left to the coverage rule."""
+    from papercli.features import content_words, fold_accents
+    from papercli.ingest.lexicon import corpus_words
+
+    lexicon = corpus_words()
+    tokens = re.findall(r"[^\W\d_][\w'’-]*", fold_accents(question))
+    return {w for t in tokens[1:] if t[0].isupper() for w in content_words(t) if lexicon[w]}
 
 
 def question_features(question: str, ctx: Context, q_set: set[int],

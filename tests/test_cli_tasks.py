@@ -560,6 +560,25 @@ def test_each_paper_must_cover_the_question(tmp_path, monkeypatch):
     assert r["found"] is True and r["source"]["document"] == str(river), r
 
 
+def test_a_name_the_paper_never_mentions_refuses_the_question(tmp_path, monkeypatch):
+    """A review asked I08-1004 "How well does the method perform on Chinese?": 3 of its 4 content words
+    are in the paper, enough for the coverage rule, but "Chinese" is a name the paper never mentions."""
+    from papercli.context import question_names
+
+    assert question_names("How well does the method perform on Chinese?") == {"chinese"}
+    assert question_names("What accuracy does Sumo reach on German verbs?") == {"sumo", "german"}
+    assert question_names("Which corpus is used?") == set()  # the first word is capitalised as any first word
+    monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")
+    paper = tmp_path / "tagger.md"
+    paper.write_text("# A Tagger\n\n## 1 Method\n\nThe method tags English words with a perceptron. Its accuracy "
+                     "on English is 96.5%, and it performs well on news text.\n")
+    r = json.loads(cli("ask", paper, "How well does the method perform on Chinese?", "-f", "json").stdout)
+    assert r["found"] is False and r["covered"] is False and r["missing"] == ["chinese"], r
+    assert "they never mention: chinese" in cli("ask", paper, "How well does the method perform on Chinese?").stdout
+    r = json.loads(cli("ask", paper, "How well does the method perform on English?", "-f", "json").stdout)
+    assert r["found"] is True, r
+
+
 def test_an_answer_is_never_figure_text_a_note_or_a_footnote(tmp_path, monkeypatch):
     """Figure and table text, a caption's note and footnotes stay evidence, but the quoted answer comes
     from running text or a caption itself."""
@@ -587,6 +606,11 @@ def test_a_question_for_a_number_is_answered_with_one():
     pointers = ["The corpus is described in Section 3 and Table 4.", "It holds 752 negative and 1301 positive reviews."]
     assert numeric_answers("How many reviews are in the corpus?", pointers) == [1]  # "Section 3" is no count
     assert numeric_answers("What accuracy does the tagger reach?", ["It is good.", "It reaches 96.5%."]) == [1]
+    # a citation's year or "Section-3" is no count (E99-1031, I08-3014); a year answers "when" and "what year"
+    cited = ["Techniques abound (cf. Hobbs 1986; Strube 1998).", "Section-3 presents the algorithms.",
+             "Each of the three layers is a module."]
+    assert numeric_answers("How many layers does the architecture have?", cited) == [2]
+    assert numeric_answers("When was the first technique proposed?", cited) == [0, 2]
     r = json.loads(cli("ask", SAMPLES / "sleep-exams.pdf", "What was the mean sleep duration?", "-f", "json").stdout)
     assert r["found"] and "6.9 hours" in r["source"]["sentence"], r
 

@@ -39,16 +39,17 @@ MIN_SENTENCE_WORDS = 5  # shorter "sentences" are run-in headings, fragments, UR
 _SECTION_NUMBER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){1,3})\.?")
 
 
-def is_fragment(sentence: str) -> bool:
+def is_fragment(sentence: str, lead_ins: bool = True) -> bool:
     """Not a sentence to show on its own: under MIN_SENTENCE_WORDS words (a run-in heading such as
     "Scoring programs.", a URL), a numbered heading read as a sentence ("8 Conclusion and Future Work.":
     a section number, not a list's "1.", then at most 8 words, half of them capitalised, the first not an
     acronym: "3 BERT models beat ..." is a sentence), or a lead-in ending in ":" or in a
     list's dangling number ("... two questions in this paper: 1.") that points to an equation or a list
-    shown elsewhere."""
+    shown elsewhere (unless not `lead_ins`: "Each of the three layers has its own task:" answers "How many
+    layers ...?")."""
     s = sentence.rstrip()
     words = s.split()
-    if len(words) < MIN_SENTENCE_WORDS or s.endswith(":") or re.search(r":\s*\d{1,2}\.$", s):
+    if len(words) < MIN_SENTENCE_WORDS or lead_ins and (s.endswith(":") or re.search(r":\s*\d{1,2}\.$", s)):
         return True
     return len(words) <= 9 and bool(_SECTION_NUMBER.fullmatch(words[0])) and not re.fullmatch(r"\d+\.", words[0]) \
         and words[1][:1].isupper() and not words[1].isupper() and sum(w[:1].isupper() for w in words[1:]) >= 0.5 * (len(words) - 1)
@@ -57,11 +58,13 @@ def is_fragment(sentence: str) -> bool:
 _ABOUT_THE_TEXT = re.compile(
     r"^(?:in |the (?:rest|remainder) of )?this (?:section|chapter|subsection)\b|^(?:in )?(?:the )?(?:rest|remainder) of "
     r"(?:this|the) (?:paper|article)\b|\bthis (?:paper|article) is (?:organi[sz]ed|structured)\b|"
-    r"^(?:(?:finally|then|next),? )?(?:section|chapter) \d+(?:\.\d+)* (?:describes|presents|introduces|discusses|concludes|"
-    r"gives|shows|reviews|outlines|summari[sz]es|explains|details|reports|compares)\b|"
-    r"^(?:(?:finally|then|next),? )?in (?:(?:sections?|secs?\.|§§?|chapters?|appendix) ?[\dA-Z]+(?:\.\d+)*"
-    r"(?: and [\dA-Z]+(?:\.\d+)*)?|the (?:next|following|last|final) (?:section|chapter)),? we (?:discuss|describe|present|"
-    r"introduce|show|give|conclude|review|report|outline|summari[sz]e|propose|explain|detail|evaluate)\b(?! that)|"
+    r"^(?:(?:finally|then|next),? )?(?:section|chapter)[ -]?\d+(?:\.\d+)* (?:describes|presents|introduces|discusses|"
+    r"concludes|gives|shows|reviews|outlines|summari[sz]es|explains|details|reports|compares)\b|"
+    r"^(?:(?:finally|then|next),? )?in (?:(?:sections?|secs?\.|§§?|chapters?|appendix)[ -]?[\dA-Z]+(?:\.\d+)*"
+    r"(?: and [\dA-Z]+(?:\.\d+)*)?|the (?:next|following|last|final) (?:section|chapter)),? (?:we (?:discuss|describe|"
+    r"present|introduce|show|give|conclude|review|report|outline|summari[sz]e|propose|explain|detail|evaluate)\b(?! that)|"
+    r"[^.;]{0,80}\b(?:is|are) (?:presented|described|introduced|discussed|given|reviewed|outlined|summari[sz]ed|"
+    r"explained|detailed|reported)\b)|"
     r"\bwe (?:would like to )?thank\b|\b(?:work|research|project|study)\b.{0,60}\b(?:is|was|were|are) "
     r"(?:partially |partly |in part )?(?:supported|funded) by\b|"
     r"\bgrateful to\b", re.I)

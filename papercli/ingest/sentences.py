@@ -137,7 +137,7 @@ _ARGUMENT = re.compile(r"(?:\b(?:in|by|of|from|to|see|than|with|and|as|on|over|f
                        r"\be\.g\.,?|\bi\.e\.,?|\bcf\.)$", re.I)
 _CITING_VERB = re.compile(r"\b(?:uses?|used|extends?|extended|follows?|followed|adopts?|adopted|applies|apply|applied)$",
                           re.I)  # "We extend [12] to trees": a numeric citation as the verb's object
-_NARRATIVE = re.compile(r"(?:\bet al\.|\b[A-Z][a-z][\w'’\-]*(?: and [A-Z][a-z][\w'’\-]*)?)$")
+_NARRATIVE = re.compile(r"(?:\bet al\.?|\b[A-Z][a-z][\w'’\-]*(?: and [A-Z][a-z][\w'’\-]*)?)$")
 # a pointer to a part of the paper that a summary does not show: "(Section 4)", "(see Table 2 for details)", "(§3)"
 _LABEL = r"(?:[A-Z]?\d+(?:\.\d+)*[a-z]?|[A-Z](?:\.\d+)*|[IVX]+)\b"
 _POINTER = re.compile(rf"(?:(?:see|cf\.|e\.g\.,?)\s+)?(?:also\s+)?(?:(?:sub)?sections?|secs?\.|§§?|tables?|tabs?\.|figures?|"

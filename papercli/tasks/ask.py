@@ -5,7 +5,7 @@ The result of a question is a plain dict (the JSON schema of the command):
      "source": {"document", "page", "sentence"} | None,
      "evidence": [{"document", "page", "text", "score"}, ...],
      "missing": [question words the papers never mention, ...],
-     "covered": bool (the papers mention enough of the question's content words)}
+     "covered": bool (the papers mention enough of the question's content words, and every name it asks about)}
 An answer needs papers that mention enough of the question's content words and a confident enough
 evidence ranking (both cut points calibrated: `calibration.json`, papercli/train/calibrate.py).
 "document" is the input path as given ("-" for stdin; folder members as folder/…/file).

@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papercli.context import Context, EncodedDocument, build_context, context_inputs, unmentioned_terms
+from papercli.context import (Context, EncodedDocument, build_context, context_inputs, question_names,
+                              unmentioned_terms)
 from papercli.eval.baselines import is_fragment
 from papercli.ingest.document import Document
 from papercli.tokenizer import Tokenizer
@@ -36,24 +37,29 @@ _ASKS_FOR_A_NUMBER = re.compile(
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
                      r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)
 _REFERENCE = re.compile(r"(?:\b(?:sections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|chapters?|appendix)|§)"
-                        r"\s*\d+(?:\.\d+)*", re.I)  # "Section 3", "Table 4": a pointer, not a number asked for
+                        r"[\s-]*\d+(?:\.\d+)*", re.I)  # "Section 3", "Section-3", "Table 4": a pointer, not a number
+_YEAR = re.compile(r"\b(?:19|20)\d\d[a-z]?\b")  # "Hobbs 1986": a citation's year answers no "How many"
+_ASKS_FOR_A_YEAR = re.compile(r"\b(?:when|years?)\b", re.I)
 
 
 def asks_for_a_number(question: str) -> bool:
     return bool(_ASKS_FOR_A_NUMBER.search(question))
 
 
-def has_a_number(text: str) -> bool:
-    """Digits or a number word, not counting pointers ("Section 3", "Table 4", "§6")."""
-    return bool(_NUMBER.search(_REFERENCE.sub(" ", text)))
+def has_a_number(text: str, years: bool = True) -> bool:
+    """Digits or a number word, not counting pointers ("Section 3", "Table 4", "§6"), nor years unless `years`."""
+    text = _REFERENCE.sub(" ", text)
+    return bool(_NUMBER.search(text if years else _YEAR.sub(" ", text)))
 
 
 def numeric_answers(question: str, texts: list[str]) -> list[int]:
     """For a question that asks for a number ("How many ...?", "What was the mean ...?", "What accuracy ...?"),
-    the positions of `texts` that hold one; for any other question, all of them."""
+    the positions of `texts` that hold one (a year only when it asks "when" or for a year: "(Hobbs 1986)"
+    answers no "How many"); for any other question, all of them."""
     if not asks_for_a_number(question):
         return list(range(len(texts)))
-    return [i for i, t in enumerate(texts) if has_a_number(t)]
+    years = bool(_ASKS_FOR_A_YEAR.search(question))
+    return [i for i, t in enumerate(texts) if has_a_number(t, years)]
 
 
 def covers(coverage: float, min_coverage: float) -> bool:
@@ -82,6 +88,7 @@ class Answer:
     missing: list[str] = field(default_factory=list)  # question words the papers never mention
     covered: bool = True                  # the papers mention at least Engine.min_coverage of the question's words
     coverage: float = 1.0                 # share of the question's content words the papers mention
+    names_missing: list[str] = field(default_factory=list)  # names the question asks about that the papers lack
 
 
 def resolve_device(device: str = "auto") -> str:
@@ -162,16 +169,20 @@ class Engine:
         encoded = encoded or [self.encode(d) for d in docs]
         rows = [list(d.body_sentences()) for d in docs]
         texts = [[s.text for _, _, s in r] for r in rows]
-        # the coverage rule holds paper by paper: an unrelated paper beside it lends a question no words
+        # the coverage rule holds paper by paper: an unrelated paper beside it lends a question no words; and a
+        # paper that lacks a name the question asks about ("... on Chinese?") cannot answer it, whatever its share
         by_paper = [unmentioned_terms(question, [t], [d.title]) for t, d in zip(texts, docs)]
         shares = [1.0 - len(m) / n if n else 0.0 for m, n in by_paper]  # no content word: nothing to look for
-        best_paper = max(range(len(docs)), key=shares.__getitem__)
-        missing, coverage = by_paper[best_paper][0], shares[best_paper]
-        covered = covers(coverage, self.min_coverage)
+        names = question_names(question)
+        ok = [covers(share, self.min_coverage) and not names & set(m) for share, (m, _) in zip(shares, by_paper)]
+        best_paper = max(range(len(docs)), key=lambda i: (ok[i], shares[i]))
+        missing, coverage, covered = by_paper[best_paper][0], shares[best_paper], ok[best_paper]
+        names_missing = sorted(names & set(missing))
         t0 = time.perf_counter()
         ctx = build_context(encoded, self.tok, question, texts)
         if not ctx.sentences:
-            return Answer(question, None, refused=True, missing=missing, covered=covered, coverage=coverage)
+            return Answer(question, None, refused=True, missing=missing, covered=covered, coverage=coverage,
+                          names_missing=names_missing)
         out = self._forward(ctx)
         t1 = time.perf_counter()
         self.timings = {"forward": t1 - t0}
@@ -188,12 +199,13 @@ class Engine:
         if confidence < self.threshold or not covered:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
-                          covered=covered, coverage=coverage)
+                          covered=covered, coverage=coverage, names_missing=names_missing)
         # the answer is quoted from a paper that covers the question, from its running text or a caption: not a
-        # run-in heading ("Scoring programs."), a lead-in, figure or table text or a footnote (they stay evidence)
+        # run-in heading ("Scoring programs."), figure or table text or a footnote (they stay evidence); a lead-in ending
+        # in ":" may answer ("Each of the three layers has its own task:")
         quotes = [d.body_quotable() for d in docs]
-        pool = [k for k in order[:ANSWER_POOL] if covers(shares[ctx.sentences[k].doc], self.min_coverage)
-                and quotes[ctx.sentences[k].doc][ctx.sentences[k].index] and not is_fragment(evidence(k).text)]
+        pool = [k for k in order[:ANSWER_POOL] if ok[ctx.sentences[k].doc]
+                and quotes[ctx.sentences[k].doc][ctx.sentences[k].index] and not is_fragment(evidence(k).text, lead_ins=False)]
         # a question that asks for a number is answered by a sentence that has one ("... was 6.9 hours"),
         # the best three such among the quotable ones; else the best three quotable ones
         numeric = numeric_answers(question, [evidence(k).text for k in pool])

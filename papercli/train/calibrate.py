@@ -97,7 +97,7 @@ def calibrate(engine, papers: int = 40, seed: int = 0, data: str | None = None) 
     rng = random.Random(seed)
     recs = list(iter_records(data, split="dev"))
     rng.shuffle(recs)
-    rows = [(kind, res.confidence, res.coverage, answerable)
+    rows = [(kind, res.confidence, 0.0 if res.names_missing else res.coverage, answerable)  # a missing name refuses
             for kind, _, _, res, answerable, _ in calibration_questions(engine, recs, papers, rng)]
     min_coverage, threshold, accuracy = choose_rule(rows)
     answered = {}
