@@ -606,3 +606,14 @@ def test_a_tables_cells_and_its_caption_in_one_block_are_split():
     prose = [_line("the results of the parser on the test set are shown in the", y0=100),
              _line("Table 2. The results are good.", y0=112)]
     assert [len(p) for p in _split_block(prose, 10.7)] == [2]
+
+
+def test_the_authors_line_has_no_note_marks():
+    from papercli.ingest.pdf import _authors_line
+
+    assert _authors_line(["Christoph Tillmann\u2217 Hermann Ney"]) == "Christoph Tillmann Hermann Ney"
+    assert _authors_line(["Pontus Stenetorp\u2217Sampo Pyysalo2,3\u2217Goran Topi\u0107"]) == \
+        "Pontus Stenetorp Sampo Pyysalo Goran Topi\u0107"
+    assert _authors_line(["Renata Vieira*", "Massimo Poesio t"]) == "Renata Vieira, Massimo Poesio"  # OCR'd dagger
+    assert _authors_line(["Hans-Peter Zorn\u2020 and Iryna Gurevych\u2020\u2021"]) == "Hans-Peter Zorn and Iryna Gurevych"
+    assert _authors_line(["K. Vijay-Shanker", "Anna Korhonen"]) == "K. Vijay-Shanker, Anna Korhonen"

@@ -63,6 +63,8 @@ _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$
 _SUBSECTION_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,3}\.?")
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _FOOTNOTE_MARK = re.compile(r"^(?:[1-9]\d?|[*\u2020\u2021\u00a7\u00b6])\s*(?=[A-Z])")
+# a note mark after a name ("Tillmann\u2217", "Pyysalo2,3\u2217", "Shih~"; an OCR'd dagger: "Poesio t")
+_AUTHOR_MARK = re.compile(r"(?<=[^\W\d_])[\u2217*\u2020\u2021\u00a7\u00b6~\d]+(?:,[\u2217*\u2020\u2021\u00a7\u00b6~\d]+)*|\s+t(?=,|$)")
 _FOOTNOTE_START = re.compile(r"^(?:[1-9]\d?|[*\u2020\u2021\u00a7\u00b6] ?)[A-Z]")  # "1The", "* This"
 _SUFFIXES = {"ing", "ings", "ed", "er", "ers", "ly", "tion", "tions", "ation", "ations", "ment", "ments", "ness",
              "able", "ible", "ity", "ities", "al", "ally", "ive", "ize", "ized", "izes", "ization", "ous", "ance",
@@ -905,7 +907,13 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
     if after:
         row = [b for b in after if abs(b.y0 - after[0].y0) < 4]
         names = [b.lines[0].text for b in sorted(row, key=lambda b: b.x0) if "@" not in b.lines[0].text]
-        doc.authors = ", ".join(names)
+        doc.authors = _authors_line(names)
+
+
+def _authors_line(names: list[str]) -> str:
+    """The authors line from its blocks' first lines, without note marks ("Christoph Tillmann\u2217" ->
+    "Christoph Tillmann", "Pontus Stenetorp\u2217Sampo Pyysalo2,3" -> "Pontus Stenetorp Sampo Pyysalo")."""
+    return " ".join(_AUTHOR_MARK.sub(" ", ", ".join(names)).split()).replace(" ,", ",")
 
 
 def _abstract_neighbour(a: Block, b: Block, body: float) -> bool:
