@@ -412,9 +412,11 @@ def _capitals_heading(b: Block, body: float) -> bool:
     of at least body size, mostly letters, two words or more, no sentence's end, no word twice (a table's
     header: "TEST 1 TEST 2")."""
     text = b.text
+    if len(b.lines) > 3 or len(text) > 150 or not text.isupper() or not b.bold:  # (the cheap tests first)
+        return False
     words = text.split()
-    return (b.bold and len(b.lines) <= 3 and 2 <= len(words) <= 12 and b.size >= body - 0.5 and text.isupper()
-            and sum(c.isalpha() for c in text) > 0.7 * len(text.replace(" ", "")) and text.rstrip()[-1:] not in ".!?"
+    return (2 <= len(words) <= 12 and b.size >= body - 0.5 and text.rstrip()[-1:] not in ".!?"
+            and sum(c.isalpha() for c in text) > 0.7 * len(text.replace(" ", ""))
             and len({w for w in words if len(w) > 2}) == sum(len(w) > 2 for w in words))  # "TEST 1 TEST 2": a table's
 
 
