@@ -617,3 +617,17 @@ def test_the_authors_line_has_no_note_marks():
     assert _authors_line(["Renata Vieira*", "Massimo Poesio t"]) == "Renata Vieira, Massimo Poesio"  # OCR'd dagger
     assert _authors_line(["Hans-Peter Zorn\u2020 and Iryna Gurevych\u2020\u2021"]) == "Hans-Peter Zorn and Iryna Gurevych"
     assert _authors_line(["K. Vijay-Shanker", "Anna Korhonen"]) == "K. Vijay-Shanker, Anna Korhonen"
+
+
+def test_a_section_name_in_small_type_is_no_heading():
+    """C10-2052's Table 6 has a bold 7.9 pt row "Related Work" (body 10.9 pt): it had opened a bogus section
+    that took the rest of section 5.4. A numbered heading in small type (CL journals) stays a heading."""
+    from papercli.ingest.pdf import _classify
+
+    def kind(text, size):
+        b = Block([Line(text, 107, 425, 157, 433, size, True, "")], 7)
+        _classify(b, 10.9, 792.0, {})
+        return b.kind
+
+    assert kind("Related Work", 7.9) == "body" and kind("Related Work", 10.9) == "heading"
+    assert kind("2.1 The EM Algorithm", 8.5) == "heading"

@@ -815,7 +815,8 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_bo
         b.kind = "caption"
     elif short and toc and _toc_key(text) in toc and not _ends_sentence(text[-1:]):
         b.kind, b.level = "heading", toc[_toc_key(text)]
-    elif short and (_section_name(text) and (
+    elif short and (_section_name(text) and (_NUMBERED.match(text) or size >= page_body - 1.5) and (  # a table's
+                    # "Related Work" in small type is no heading (C10-2052)
                     b.bold or size > body + 0.5 or text.isupper() or len(b.lines) == 1 and text[-1] != ".")
                     or _NUMBERED.match(text) and (b.bold or size > body + 0.5)
                     and sum(c.isalpha() for c in text) > 0.6 * len(text.replace(" ", ""))):
