@@ -351,6 +351,14 @@ def test_text_inside_a_figure_or_table_joins_its_float():
     page = [*ticks, block("Figure 1: Distribution of class labels.", 249, kind="caption")]
     _mark_figure_text(page, 10.0)
     assert all(b.kind == "caption" for b in page)
+    # a plot's y-axis ticks left of a centred caption (C04-1143) join it; a short sentence there does not
+    axis = [block("Recall Precision", 475, x0=415), block("1 2 3 4 5 6 7 8 9 10 Sample Group", 449, x0=351)]
+    ticks = [Block([Line(t, 322, y, 338, y + 9, 10.0, False, "")], 1)
+             for t, y in (("0", 437), ("0.25", 425), ("0.5", 412), ("0.75", 399), ("1", 387))]
+    aside = Block([Line("as the curves show here.", 200, 440, 340, 450, 10.0, False, "")], 1)
+    page = [*ticks, aside, *axis, block("Figure 6 Average Precision and Recall", 492, x0=349, kind="caption")]
+    _mark_figure_text(page, 10.0)
+    assert [b.kind for b in page] == ["caption"] * 5 + ["body"] + ["caption"] * 3
 
 
 def test_a_subscript_opening_a_body_line_is_no_footnote_mark():

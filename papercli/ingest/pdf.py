@@ -752,10 +752,11 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
     for cap in captions:
         # a table under its caption only when nothing sits on top of it (else below is text: references...)
         for above in (True, False) if cap.text.lower().startswith("tab") else (True,):
-            edge, marked = (cap.y0 if above else cap.y1), 0
+            edge, marked, x0, x1 = (cap.y0 if above else cap.y1), 0, cap.x0, cap.x1
             while True:
                 # between the caption and the chain's far edge, or within `gap` past it (plot labels overlap)
-                near = [b for b in loose if b.x1 > cap.x0 and b.x0 < cap.x1
+                # beside the caption's width only a plot's tick labels ("0.25", "Value"), within the chain's width
+                near = [b for b in loose if (b.x1 > cap.x0 and b.x0 < cap.x1 or _tick_label(b) and b.x1 > x0 and b.x0 < x1)
                         and (b.y1 <= cap.y0 + 2 and edge - b.y1 <= gap if above
                              else b.y0 >= cap.y1 - 2 and b.y0 - edge <= gap)]
                 if not near:
@@ -765,8 +766,16 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
                     loose.remove(b)
                 marked += len(near)
                 edge = min(edge, *(b.y0 for b in near)) if above else max(edge, *(b.y1 for b in near))
+                x0, x1 = min(x0, *(b.x0 - gap for b in near)), max(x1, *(b.x1 + gap for b in near))
             if marked:
                 break
+
+
+def _tick_label(b: Block) -> bool:
+    """A plot's tick or axis label: one line of numbers, or of at most two words without a lower-case one."""
+    tokens = b.text.split()
+    return len(b.lines) == 1 and (all(_NUMBER_TOKEN.fullmatch(t) for t in tokens)
+                                  or len(tokens) <= 2 and not any(t[:1].islower() for t in tokens))
 
 
 _NUMBER_TOKEN = re.compile(r"[-+±(]?\d[\d.,:/]*%?\)?|[-–—]")
