@@ -40,6 +40,7 @@ def test_is_caption():
     # journals set the label without a colon: "Figure 4" / "Input lattice (top) and ..."
     assert is_caption("Figure 4 Input lattice (top) and two segmentations.") and is_caption("Table 2 Similarity matrix")
     assert not is_caption("Figure 2 Section 3 explains it.") and not is_caption("figure 4 input lattice")
+    assert is_caption('Table 1" Pronoun resolution modules used') and not is_caption('Table 1 "is" the word')  # OCR'd colon
 
 
 def test_without_citations():

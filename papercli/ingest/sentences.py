@@ -19,7 +19,7 @@ _ABBREV = {
 BULLETS = "\u2022\u25aa\u25cf\u25e6"  # list bullets: • ▪ ● ◦
 _BULLET = re.compile(rf"(?<=[.:;!?\"')\]\u201d]) (?=[{BULLETS}] )")  # a list bullet after a sentence or ":"
 _CANDIDATE = re.compile(r"[.!?]+[\"'”’)\]]*\s+")  # closing quotes straight or curly
-_CAPTION = re.compile(r"^(?:(?i:figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*[:.|]"
+_CAPTION = re.compile(r"^(?:(?i:figure|fig\.|table|tab\.|algorithm|listing)\s*\d+[a-z]?\s*(?:[:.|]|\" )"  # (an OCR'd colon: 'Table 1" Pronoun ...')
                       r"|(?:Figure|Table)\s+\d+[a-z]?\s+[A-Z][a-z]+\b(?! \d))")  # journals: "Figure 4 Input lattice"
 _BRACKET = re.compile(r"[(\[{)\]}]")
 BRACKET_REACH = 200  # an opening bracket further back than this many characters is a stray one (OCR, a formula)
