@@ -209,13 +209,20 @@ def question_names(question: str) -> set[str]:
     """The question's content words that it writes capitalised past its first word and that the corpus
     lexicon knows: names ("How well does it do on Chinese?", "... the Hobbs algorithm?"), which a paper that
     can answer it mentions. A form the corpus never wrote ("Influenze", "PR8perform", "COVID19": typos,
-    spelling variants, new terms) is left to the coverage rule."""
+    spelling variants, new terms) is left to the coverage rule, and so are the first word of each clause,
+    one-letter compounds ("F-score", a synonym of "F-measure") and questions in Title Case or capitals."""
     from papercli.features import content_words, fold_accents
     from papercli.ingest.lexicon import corpus_words
 
     lexicon = corpus_words()
-    tokens = re.findall(r"[^\W\d_][\w'’-]*", fold_accents(question))
-    return {w for t in tokens[1:] if t[0].isupper() for w in content_words(t) if lexicon[w]}
+    names = set()
+    for part in re.split(r"[.?!:;\"“‘(]+", fold_accents(question)):  # each sentence or clause: its first word is no name
+        tokens = re.findall(r"[^\W\d_][\w'’-]*", part)[1:]
+        capitalised = [t for t in tokens if t[0].isupper() and not re.match(r"[A-Z]-", t)]  # not "F-score", "N-gram"
+        if len(capitalised) > len(tokens) / 2:  # a question in Title Case or capitals names nothing by case
+            continue
+        names |= {w for t in capitalised for w in content_words(t) if lexicon[w]}
+    return names
 
 
 def question_features(question: str, ctx: Context, q_set: set[int],

@@ -579,6 +579,12 @@ def test_bold_capitals_headings_of_old_scans():
     assert not _capitals_heading(block("BI-TAGS: TEST 1 TEST 2", 99, 528, 282), 9.8)
     assert not _capitals_heading(block("THE CORPUS -- TECHNICAL,", 99, 528, 282, bold=False), 9.8)
     assert not _capitals_heading(block("WE USE THE CORPUS.", 99, 528, 282), 9.8)
+    for row in ("SYSTEM PRECISION RECALL F-MEASURE", "NP VP PP ADJP ADVP SBAR"):  # a table's header (found by review)
+        assert not _capitals_heading(block(row, 99, 528, 282), 9.8), row
+    assert _capitals_heading(block("THE ROLE OF THE LEXICON", 99, 528, 282), 9.8)
+    page = [block("EXPERIMENT #1:", 377, 108, 487), block("P(T|W) = P(W|T) P(T)", 349, 125, 515, bold=False)]
+    _join_heading_lines([page])
+    assert len(page) == 2  # a formula under an open heading is no part of it
     page = [block("EXPERIMENT #2:", 377, 108, 487), block("DISAMBIGUATION OF -ED", 349, 125, 515),
             block("FORMS", 410, 142, 452, bold=False)]
     assert [b.kind for b in page] == ["heading", "heading", "body"]
@@ -625,6 +631,11 @@ def test_the_authors_line_has_no_note_marks():
     assert _authors_line(["Renata Vieira*", "Massimo Poesio t"]) == "Renata Vieira, Massimo Poesio"  # OCR'd dagger
     assert _authors_line(["Hans-Peter Zorn\u2020 and Iryna Gurevych\u2020\u2021"]) == "Hans-Peter Zorn and Iryna Gurevych"
     assert _authors_line(["K. Vijay-Shanker", "Anna Korhonen"]) == "K. Vijay-Shanker, Anna Korhonen"
+    # (found by review) wide spaces set names apart; a mark after a space goes too; "and" stays a word
+    assert _authors_line(["Min Zhang         Jie Zhang       Jian Su"]) == "Min Zhang, Jie Zhang, Jian Su"
+    assert _authors_line(["Alex Lascarides •", "Ann Copestake"]) == "Alex Lascarides, Ann Copestake"
+    assert _authors_line(["Hwee Tou Ng  and  Jin Kiat Low"]) == "Hwee Tou Ng and Jin Kiat Low"
+    assert _authors_line(["Massimo Poesio t and Renata Vieira"]) == "Massimo Poesio and Renata Vieira"
 
 
 def test_a_section_name_in_small_type_is_no_heading():

@@ -325,7 +325,8 @@ def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
             or prev.bold and not ln.bold and _is_heading_text(prev.text)  # a bold heading line, then text
             or prev is lines[0] and _section_name(prev.text)  # "References", "4 Results" in body type
             or len(cur) > 2 and (ln.x0 < left - 2 * body or ln.x1 > right + 2 * body)  # a line leaves the column
-            or is_caption(ln.text) and not any(_prose(c.text) for c in cur))  # a table's cells, then its caption
+            or is_caption(ln.text) and not any(_prose(c.text) for c in cur)  # a table's cells, then its caption
+            and not re.search(r"\b[a-z]+$", prev.text))  # (not "... shown in" / "Table 2. Our system ...")
         if split:
             parts.append(cur)
             cur = []
@@ -403,26 +404,31 @@ def _drop_unordered_headings(pages: list[list[Block]]) -> None:
             last = num
 
 
-_OPEN_HEADING = re.compile(r"(?:[,:\u2013\u2014-]|\b(?:and|of|the|for|in|on|with|to|a|an))\s*$", re.I)  # goes on below
+_HEADING_GLUE = {"and", "of", "the", "for", "in", "on", "with", "to", "a", "an", "--", "-"}  # a title's small words
+_OPEN_HEADING = re.compile(r"(?:[,:\u2013\u2014-]|\b(?:and|of|the|for|in|on|with|to))\s*$", re.I)  # goes on below
 
 
 def _capitals_heading(b: Block, body: float) -> bool:
     """An unnumbered heading set in bold capitals, as old scans have them ("THE CORPUS -- TECHNICAL,",
     "EXPERIMENT #1: CLASSIFICATION OF THE 1,000 HIGHEST FREQUENCY WORDS"): up to 3 lines and 12 words
-    of at least body size, mostly letters, two words or more, no sentence's end, no word twice (a table's
-    header: "TEST 1 TEST 2")."""
+    of at least body size, mostly letters, two words or more, no sentence's end, with a title's small word
+    ("OF", "AND"), a closing ":" or a section number, and no other word twice (a table's header has neither: "SYSTEM
+    PRECISION RECALL", "TEST 1 TEST 2")."""
     text = b.text
     if len(b.lines) > 3 or len(text) > 150 or not text.isupper() or not b.bold:  # (the cheap tests first)
         return False
     words = text.split()
+    content = [w for w in words if w.lower() not in _HEADING_GLUE]
     return (2 <= len(words) <= 12 and b.size >= body - 0.5 and text.rstrip()[-1:] not in ".!?"
             and sum(c.isalpha() for c in text) > 0.7 * len(text.replace(" ", ""))
-            and len({w for w in words if len(w) > 2}) == sum(len(w) > 2 for w in words))  # "TEST 1 TEST 2": a table's
+            and (len(content) < len(words) or text.rstrip().endswith(":") or _NUMBERED.match(text))  # a table's header: none
+            and len(set(content)) == len(content))  # "TEST 1 TEST 2": a table's header
 
 
 def _join_heading_lines(pages: list[list[Block]]) -> None:
-    """A heading's second line set as a block of its own (old scans) joins it: a bold one-line block of at
-    most 6 words in the heading's type right below it, not left of it, that starts in lower case ("2.1 Measures based
+    """A heading's second line set as a block of its own (old scans) joins it: a one-line block of at most 6
+    words, mostly letters, in the heading's type right below it, bold and not left of it (or centred under
+    a heading that cannot end there, bold or in capitals), that starts in lower case ("2.1 Measures based
     on the general" / "corpus:") or is an unnumbered heading set under a numbered one's title ("5. The
     Strategic Incremental Copy Graph Unification" / "Method") or under one that cannot end there ("THE
     CORPUS -- TECHNICAL," / "FOCUSED AND SMALL", "EXPERIMENT #2:" / "DISAMBIGUATION OF -ED"). Before, the line opened the section's first
@@ -433,7 +439,9 @@ def _join_heading_lines(pages: list[list[Block]]) -> None:
             a, b = blocks[i], blocks[i + 1]
             centred = abs(a.x0 + a.x1 - b.x0 - b.x1) < 4 * a.size  # (centre to centre within 2 em)
             open_ended = bool(_OPEN_HEADING.search(a.text)) or len(a.lines) > 1 and centred  # a third centred line
-            second = (b.kind == "body" and (b.text[:1].islower() or open_ended and b.text.isupper())
+            words_only = sum(c.isalpha() for c in b.text) > 0.7 * len(b.text.replace(" ", "")) and not re.search(
+                r"[=|<>]|->", b.text)  # not a formula or a grammar rule ("S -> NP VP")
+            second = words_only and (b.kind == "body" and (b.text[:1].islower() or open_ended and b.text.isupper())
                       or b.kind == "heading" and _heading_number(b.text) is None
                       and (b.x0 > a.x0 + 2 and _heading_number(a.text) is not None or open_ended))
             if a.kind == "heading" and second and (b.bold or open_ended and b.text.isupper()) and len(b.lines) == 1 \
@@ -664,7 +672,7 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
                 b = Block(part, pno + 1)
                 _classify(b, body, heights[pno], toc, small)
                 out.append(b)
-        _mark_figure_text(out, body)
+        _mark_figure_text(out, body, widths[pno])
         pages.append(_split_columns(out, widths[pno]))
     _front_matter(doc, pages, body, pdf.metadata.get("title") or "")
     _drop_unordered_headings(pages)
@@ -735,11 +743,12 @@ def _paper_vocab(pages: list[list[list[Line]]]) -> Counter:
     return Counter(found)
 
 
-def _mark_figure_text(blocks: list[Block], body: float) -> None:
+def _mark_figure_text(blocks: list[Block], body: float, width: float = 612.0) -> None:
     """Text inside a figure or table (cells, axis labels, plotted words) is part of its float, not body
-    text: blocks without a line of running text that overlap a caption horizontally and lie between it
-    and the far edge of the chain of such blocks stacked above it (or below a table caption), or within
-    2.5 lines past that edge, become caption paragraphs, placed like the caption (never
+    text: blocks without a line of running text that overlap a caption horizontally (or, for a plot's tick
+    labels, the chain's width, in the caption's column) and lie between it and the far edge of the chain
+    of such blocks stacked above it (or below a table caption), or within 2.5 lines past that edge, become
+    caption paragraphs, placed like the caption (never
     inside a sentence) and never picked for a summary; so do blocks of mostly numbers anywhere (a table's
     rows, a plot's ticks: "79 80 81 ... 89")."""
     gap = 2.5 * body
@@ -751,12 +760,15 @@ def _mark_figure_text(blocks: list[Block], body: float) -> None:
             b.kind = "caption"
     for cap in captions:
         # a table under its caption only when nothing sits on top of it (else below is text: references...)
+        mid = width / 2  # tick labels only from the caption's column (the gutter is narrower than `gap`)
+        lo, hi = (0.0, mid) if cap.x1 <= mid + body else (mid, width) if cap.x0 >= mid - body else (0.0, width)
         for above in (True, False) if cap.text.lower().startswith("tab") else (True,):
             edge, marked, x0, x1 = (cap.y0 if above else cap.y1), 0, cap.x0, cap.x1
             while True:
                 # between the caption and the chain's far edge, or within `gap` past it (plot labels overlap)
                 # beside the caption's width only a plot's tick labels ("0.25", "Value"), within the chain's width
-                near = [b for b in loose if (b.x1 > cap.x0 and b.x0 < cap.x1 or _tick_label(b) and b.x1 > x0 and b.x0 < x1)
+                near = [b for b in loose if (b.x1 > cap.x0 and b.x0 < cap.x1 or _tick_label(b) and b.x1 > x0 and b.x0 < x1
+                                             and b.x0 >= lo and b.x1 <= hi)
                         and (b.y1 <= cap.y0 + 2 and edge - b.y1 <= gap if above
                              else b.y0 >= cap.y1 - 2 and b.y0 - edge <= gap)]
                 if not near:
@@ -925,7 +937,11 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
 def _authors_line(names: list[str]) -> str:
     """The authors line from its blocks' first lines, without note marks ("Christoph Tillmann\u2217" ->
     "Christoph Tillmann", "Pontus Stenetorp\u2217Sampo Pyysalo2,3" -> "Pontus Stenetorp Sampo Pyysalo")."""
-    return " ".join(_AUTHOR_MARK.sub(" ", ", ".join(names)).split()).replace(" ,", ",")
+    text = re.sub(r"\s{2,}", ", ", ", ".join(n.strip() for n in names))  # names set apart by wide spaces
+    text = _AUTHOR_MARK.sub(" ", text)
+    text = re.sub(r"(?<=\s)[\u2217*\u2020\u2021\u00a7\u00b6\u2022~](?=\s|,|$)|(?<=\s)t(?=\s+and\b)", " ", text)  # "Ney ∗", "Poesio t and"
+    text = re.sub(r"(?:\s*,)+", ",", " ".join(text.split())).strip(" ,")
+    return re.sub(r",? ?\band\b,", " and", text)  # "Hwee Tou Ng  and  Jin Kiat Low": "and" is no name
 
 
 def _abstract_neighbour(a: Block, b: Block, body: float) -> bool:

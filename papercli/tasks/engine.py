@@ -1,8 +1,8 @@
 """Inference: load the shipped model once, run one forward pass per context, decode grounded results.
 
-Every result points back to its document and page. Refusal: an answer is given only when the papers
-mention enough of the question's content words (the coverage rule) and the probability mass of the top
-three evidence sentences clears a threshold; both cut points are calibrated on dev data
+Every result points back to its document and page. Refusal: an answer is given only when a paper
+mentions enough of the question's content words and every name it asks about (the coverage rule,
+`context.question_names`) and the probability mass of the top three evidence sentences clears a threshold; both cut points are calibrated on dev data
 (`calibration.json` in the model dir, see papercli/train/calibrate.py).
 """
 
@@ -38,7 +38,6 @@ _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
                      r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)
 _REFERENCE = re.compile(r"(?:\b(?:sections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|chapters?|appendix)|§)"
                         r"[\s-]*\d+(?:\.\d+)*", re.I)  # "Section 3", "Section-3", "Table 4": a pointer, not a number
-_YEAR = re.compile(r"\b(?:19|20)\d\d[a-z]?\b")  # "Hobbs 1986": a citation's year answers no "How many"
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:when|years?)\b", re.I)
 
 
@@ -47,15 +46,18 @@ def asks_for_a_number(question: str) -> bool:
 
 
 def has_a_number(text: str, years: bool = True) -> bool:
-    """Digits or a number word, not counting pointers ("Section 3", "Table 4", "§6"), nor years unless `years`."""
+    """Digits or a number word, not counting pointers ("Section 3", "Table 4", "§6"), nor, unless `years`,
+    a citation's year ("(Hobbs 1986)", "Feng and Hirst (2014)"; "2000 sentences" counts)."""
+    from papercli.ingest.sentences import without_citations
+
     text = _REFERENCE.sub(" ", text)
-    return bool(_NUMBER.search(text if years else _YEAR.sub(" ", text)))
+    return bool(_NUMBER.search(text if years else without_citations(text)))
 
 
 def numeric_answers(question: str, texts: list[str]) -> list[int]:
     """For a question that asks for a number ("How many ...?", "What was the mean ...?", "What accuracy ...?"),
-    the positions of `texts` that hold one (a year only when it asks "when" or for a year: "(Hobbs 1986)"
-    answers no "How many"); for any other question, all of them."""
+    the positions of `texts` that hold one (a citation's year only when it asks "when" or for a year:
+    "(Hobbs 1986)" answers no "How many"); for any other question, all of them."""
     if not asks_for_a_number(question):
         return list(range(len(texts)))
     years = bool(_ASKS_FOR_A_YEAR.search(question))
@@ -86,7 +88,7 @@ class Answer:
     confidence: float = 0.0
     refused: bool = False
     missing: list[str] = field(default_factory=list)  # question words the papers never mention
-    covered: bool = True                  # the papers mention at least Engine.min_coverage of the question's words
+    covered: bool = True                  # a paper mentions Engine.min_coverage of the question's words and its names
     coverage: float = 1.0                 # share of the question's content words the papers mention
     names_missing: list[str] = field(default_factory=list)  # names the question asks about that the papers lack
 
