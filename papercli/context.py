@@ -9,7 +9,6 @@ abstract is what summaries are judged against, references are noise for the mode
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence

@@ -51,8 +51,9 @@ def is_fragment(sentence: str, lead_ins: bool = True) -> bool:
     words = s.split()
     if len(words) < MIN_SENTENCE_WORDS or lead_ins and (s.endswith(":") or re.search(r":\s*\d{1,2}\.$", s)):
         return True
-    return len(words) <= 9 and bool(_SECTION_NUMBER.fullmatch(words[0])) and not re.fullmatch(r"\d+\.", words[0]) \
-        and words[1][:1].isupper() and not words[1].isupper() and sum(w[:1].isupper() for w in words[1:]) >= 0.5 * (len(words) - 1)
+    title = words[1:]
+    return (len(words) <= 9 and bool(_SECTION_NUMBER.fullmatch(words[0])) and not re.fullmatch(r"\d+\.", words[0])
+            and title[0][:1].isupper() and not title[0].isupper() and sum(w[:1].isupper() for w in title) >= 0.5 * len(title))
 
 
 _ABOUT_THE_TEXT = re.compile(

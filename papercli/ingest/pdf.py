@@ -62,10 +62,13 @@ _BULLET_FONT = re.compile(r"LCIRCLE|Dingbats|Wingdings", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d+)?$", re.I)
 _SUBSECTION_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,3}\.?")
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
-_FOOTNOTE_MARK = re.compile(r"^(?:[1-9]\d?|[*\u2020\u2021\u00a7\u00b6])\s*(?=[A-Z])")
-# a note mark after a name ("Tillmann\u2217", "Pyysalo2,3\u2217", "Shih~"; an OCR'd dagger: "Poesio t")
-_AUTHOR_MARK = re.compile(r"(?<=[^\W\d_])[\u2217*\u2020\u2021\u00a7\u00b6~\d]+(?:,[\u2217*\u2020\u2021\u00a7\u00b6~\d]+)*|\s+t(?=,|$)")
-_FOOTNOTE_START = re.compile(r"^(?:[1-9]\d?|[*\u2020\u2021\u00a7\u00b6] ?)[A-Z]")  # "1The", "* This"
+_NOTE_MARKS = "*\u2020\u2021\u00a7\u00b6"  # footnote marks other than digits: * † ‡ § ¶
+_FOOTNOTE_MARK = re.compile(rf"^(?:[1-9]\d?|[{_NOTE_MARKS}])\s*(?=[A-Z])")
+_FOOTNOTE_START = re.compile(rf"^(?:[1-9]\d?|[{_NOTE_MARKS}] ?)[A-Z]")  # "1The", "* This"
+# a note mark in an authors line: after a name ("Tillmann\u2217", "Pyysalo2,3\u2217", "Shih~") or after a space
+# ("Lascarides \u2022"; an OCR'd dagger: "Poesio t")
+_AUTHOR_MARK = re.compile(rf"(?<=[^\W\d_])[{_NOTE_MARKS}\u2217~\d]+(?:,[{_NOTE_MARKS}\u2217~\d]+)*"
+                          rf"|(?<=\s)(?:[{_NOTE_MARKS}\u2217\u2022~]|t(?=\s+and\b|\s*,|$))(?=\s|,|$)")
 _SUFFIXES = {"ing", "ings", "ed", "er", "ers", "ly", "tion", "tions", "ation", "ations", "ment", "ments", "ness",
              "able", "ible", "ity", "ities", "al", "ally", "ive", "ize", "ized", "izes", "ization", "ous", "ance",
              "ence", "ant", "ent", "est", "ism", "ist", "ists", "ful", "less", "ship", "ical", "ics", "ure", "ures"}
@@ -139,7 +142,7 @@ def _norm(text: str) -> str:
 def _is_mark(spans: list[dict], size: float) -> bool:
     """A footnote mark: one or two digits/symbols in a smaller font."""
     text = "".join(s["text"] for s in spans).strip()
-    return 0 < len(text) <= 2 and all(c.isdigit() or c in "*\u2020\u2021\u00a7\u00b6" for c in text) and \
+    return 0 < len(text) <= 2 and all(c.isdigit() or c in _NOTE_MARKS for c in text) and \
         max(s["size"] for s in spans) < 0.8 * size
 
 
@@ -412,8 +415,8 @@ def _capitals_heading(b: Block, body: float) -> bool:
     """An unnumbered heading set in bold capitals, as old scans have them ("THE CORPUS -- TECHNICAL,",
     "EXPERIMENT #1: CLASSIFICATION OF THE 1,000 HIGHEST FREQUENCY WORDS"): up to 3 lines and 12 words
     of at least body size, mostly letters, two words or more, no sentence's end, with a title's small word
-    ("OF", "AND"), a closing ":" or a section number, and no other word twice (a table's header has neither: "SYSTEM
-    PRECISION RECALL", "TEST 1 TEST 2")."""
+    ("OF", "AND"), a closing ":" or a section number, and no other word twice (a table's header has neither:
+    "SYSTEM PRECISION RECALL", "TEST 1 TEST 2")."""
     text = b.text
     if len(b.lines) > 3 or len(text) > 150 or not text.isupper() or not b.bold:  # (the cheap tests first)
         return False
@@ -421,8 +424,8 @@ def _capitals_heading(b: Block, body: float) -> bool:
     content = [w for w in words if w.lower() not in _HEADING_GLUE]
     return (2 <= len(words) <= 12 and b.size >= body - 0.5 and text.rstrip()[-1:] not in ".!?"
             and sum(c.isalpha() for c in text) > 0.7 * len(text.replace(" ", ""))
-            and (len(content) < len(words) or text.rstrip().endswith(":") or _NUMBERED.match(text))  # a table's header: none
-            and len(set(content)) == len(content))  # "TEST 1 TEST 2": a table's header
+            and (len(content) < len(words) or text.rstrip().endswith(":") or _NUMBERED.match(text))
+            and len(set(content)) == len(content))
 
 
 def _join_heading_lines(pages: list[list[Block]]) -> None:
@@ -431,8 +434,8 @@ def _join_heading_lines(pages: list[list[Block]]) -> None:
     a heading that cannot end there, bold or in capitals), that starts in lower case ("2.1 Measures based
     on the general" / "corpus:") or is an unnumbered heading set under a numbered one's title ("5. The
     Strategic Incremental Copy Graph Unification" / "Method") or under one that cannot end there ("THE
-    CORPUS -- TECHNICAL," / "FOCUSED AND SMALL", "EXPERIMENT #2:" / "DISAMBIGUATION OF -ED"). Before, the line opened the section's first
-    paragraph or was a section of its own."""
+    CORPUS -- TECHNICAL," / "FOCUSED AND SMALL", "EXPERIMENT #2:" / "DISAMBIGUATION OF -ED"). Before, the
+    line opened the section's first paragraph or was a section of its own."""
     for blocks in pages:
         i = 0
         while i + 1 < len(blocks):
@@ -765,10 +768,10 @@ def _mark_figure_text(blocks: list[Block], body: float, width: float = 612.0) ->
         for above in (True, False) if cap.text.lower().startswith("tab") else (True,):
             edge, marked, x0, x1 = (cap.y0 if above else cap.y1), 0, cap.x0, cap.x1
             while True:
-                # between the caption and the chain's far edge, or within `gap` past it (plot labels overlap)
+                # between the caption and the chain's far edge, or within `gap` past it (plot labels overlap);
                 # beside the caption's width only a plot's tick labels ("0.25", "Value"), within the chain's width
-                near = [b for b in loose if (b.x1 > cap.x0 and b.x0 < cap.x1 or _tick_label(b) and b.x1 > x0 and b.x0 < x1
-                                             and b.x0 >= lo and b.x1 <= hi)
+                near = [b for b in loose if (b.x1 > cap.x0 and b.x0 < cap.x1
+                                             or _tick_label(b) and b.x1 > x0 and b.x0 < x1 and b.x0 >= lo and b.x1 <= hi)
                         and (b.y1 <= cap.y0 + 2 and edge - b.y1 <= gap if above
                              else b.y0 >= cap.y1 - 2 and b.y0 - edge <= gap)]
                 if not near:
@@ -939,7 +942,6 @@ def _authors_line(names: list[str]) -> str:
     "Christoph Tillmann", "Pontus Stenetorp\u2217Sampo Pyysalo2,3" -> "Pontus Stenetorp Sampo Pyysalo")."""
     text = re.sub(r"\s{2,}", ", ", ", ".join(n.strip() for n in names))  # names set apart by wide spaces
     text = _AUTHOR_MARK.sub(" ", text)
-    text = re.sub(r"(?<=\s)[\u2217*\u2020\u2021\u00a7\u00b6\u2022~](?=\s|,|$)|(?<=\s)t(?=\s+and\b)", " ", text)  # "Ney ∗", "Poesio t and"
     text = re.sub(r"(?:\s*,)+", ",", " ".join(text.split())).strip(" ,")
     return re.sub(r",? ?\band\b,", " and", text)  # "Hwee Tou Ng  and  Jin Kiat Low": "and" is no name
 

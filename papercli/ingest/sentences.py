@@ -191,7 +191,8 @@ def without_citations(text: str) -> str:
         left, numbers = before(m), [int(n) for n in re.findall(r"\d+", m.group(0))]
         if _OPENS_CITATION.search(left):  # "(e.g., [12])": the parenthesis goes with it
             return "\x00"
-        keep = (not left or _ARGUMENT.search(left) or _CITING_VERB.search(left) or _BEFORE_INTERVAL.search(left) or m.string[m.end():m.end() + 2] in ("'s", "’s")
+        keep = (not left or _ARGUMENT.search(left) or _CITING_VERB.search(left) or _BEFORE_INTERVAL.search(left)
+                or m.string[m.end():m.end() + 2] in ("'s", "’s")  # "[12]'s parser"
                 or any(b <= a for a, b in zip(numbers, numbers[1:])) and not re.search(r"[–-]", m.group(0)))
         return m.group(0) if keep else "\x00"
 

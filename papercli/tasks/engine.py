@@ -2,7 +2,8 @@
 
 Every result points back to its document and page. Refusal: an answer is given only when a paper
 mentions enough of the question's content words and every name it asks about (the coverage rule,
-`context.question_names`) and the probability mass of the top three evidence sentences clears a threshold; both cut points are calibrated on dev data
+`context.question_names`) and the probability mass of the top three evidence sentences clears a threshold;
+both cut points are calibrated on dev data
 (`calibration.json` in the model dir, see papercli/train/calibrate.py).
 """
 
@@ -20,6 +21,7 @@ from papercli.context import (Context, EncodedDocument, build_context, context_i
                               unmentioned_terms)
 from papercli.eval.baselines import is_fragment
 from papercli.ingest.document import Document
+from papercli.ingest.sentences import without_citations
 from papercli.tokenizer import Tokenizer
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small"  # papercli/models -> ../models
@@ -48,8 +50,6 @@ def asks_for_a_number(question: str) -> bool:
 def has_a_number(text: str, years: bool = True) -> bool:
     """Digits or a number word, not counting pointers ("Section 3", "Table 4", "§6"), nor, unless `years`,
     a citation's year ("(Hobbs 1986)", "Feng and Hirst (2014)"; "2000 sentences" counts)."""
-    from papercli.ingest.sentences import without_citations
-
     text = _REFERENCE.sub(" ", text)
     return bool(_NUMBER.search(text if years else without_citations(text)))
 
@@ -203,11 +203,12 @@ class Engine:
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
                           covered=covered, coverage=coverage, names_missing=names_missing)
         # the answer is quoted from a paper that covers the question, from its running text or a caption: not a
-        # run-in heading ("Scoring programs."), figure or table text or a footnote (they stay evidence); a lead-in ending
-        # in ":" may answer ("Each of the three layers has its own task:")
+        # run-in heading ("Scoring programs."), figure or table text or a footnote (they stay evidence); a lead-in
+        # ending in ":" may answer ("Each of the three layers has its own task:")
         quotes = [d.body_quotable() for d in docs]
         pool = [k for k in order[:ANSWER_POOL] if ok[ctx.sentences[k].doc]
-                and quotes[ctx.sentences[k].doc][ctx.sentences[k].index] and not is_fragment(evidence(k).text, lead_ins=False)]
+                and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
+                and not is_fragment(evidence(k).text, lead_ins=False)]
         # a question that asks for a number is answered by a sentence that has one ("... was 6.9 hours"),
         # the best three such among the quotable ones; else the best three quotable ones
         numeric = numeric_answers(question, [evidence(k).text for k in pool])
