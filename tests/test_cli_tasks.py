@@ -638,3 +638,30 @@ def test_control_characters_are_shown_escaped():
     for fmt in ("text", "md"):
         out = render("ask", r, fmt)
         assert "\x1b" not in out and "\\x1b[31mwas" in out and "a\\x1bb.pdf" in out
+
+
+def test_wrapped_lines_in_a_terminal_hang_under_their_text():
+    """On a colour terminal rich wraps long lines: an answer's, an evidence sentence's and a summary bullet's
+    continuation lines start under their own text, not at the left margin."""
+    import re
+    from io import StringIO
+
+    from rich.console import Console
+
+    from papercli.tasks.render import ask_text, print_hanging
+
+    sentence = "We evaluate on the Penn Treebank Wall Street Journal sections 2-21 and 23, as is usual."
+    r = {"question": "What dataset do they evaluate on, and how large is it?", "found": True,
+         "answer": "the Penn Treebank Wall Street Journal sections 2-21 and 23", "confidence": 0.9,
+         "source": {"document": "p.pdf", "page": 3, "sentence": sentence},
+         "evidence": [{"document": "p.pdf", "page": 3, "text": sentence, "score": 0.5}], "missing": [], "covered": True}
+    out = StringIO()
+    print_hanging(Console(file=out, width=40, no_color=True, force_terminal=True), ask_text(r, markup=True))
+    lines = [re.sub(r"\x1b\[[\d;]*m", "", ln).rstrip() for ln in out.getvalue().splitlines()]  # styles off
+    assert all(len(ln) <= 40 for ln in lines)
+    assert lines[0].startswith("Q: ") and lines[1].startswith("   ") and lines[1].strip()
+    answer = next(i for i, ln in enumerate(lines) if ln.startswith("A: "))
+    assert lines[answer + 1].startswith("   ") and lines[answer + 1].strip()
+    evidence = next(i for i, ln in enumerate(lines) if ln.startswith("  1. "))
+    assert all(ln.startswith("     ") for ln in lines[evidence + 1:])  # the sentence under its number, wrapped
+    assert "".join(ln.strip() + " " for ln in lines[evidence + 1:]).strip() == sentence

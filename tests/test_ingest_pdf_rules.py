@@ -650,3 +650,21 @@ def test_a_section_name_in_small_type_is_no_heading():
 
     assert kind("Related Work", 7.9) == "body" and kind("Related Work", 10.9) == "heading"
     assert kind("2.1 The EM Algorithm", 8.5) == "heading"
+
+
+def test_a_numbered_heading_over_two_lines_or_with_a_number_in_its_title():
+    """P97-1041's "2 Transformation-based / Segmentation" is in body type over two lines, the second set under
+    the title (a paragraph's second line is not indented); N13-1093's bold "2.2 Stage 2" is a heading though
+    its title holds a number, while a bold formula "4 V k a;" and a table's "16 Ku" are not."""
+    from papercli.ingest.pdf import _classify
+
+    def kind(lines, bold=False, size=9.3):
+        b = Block([Line(t, x0, y, x0 + 8 * len(t), y + 10, size, bold, "") for t, x0, y in lines], 2)
+        _classify(b, 9.3, 792.0, {})
+        return b.kind
+
+    assert kind([("2 Transformation-based", 82, 491), ("Segmentation", 102, 504)]) == "heading"
+    assert kind([("2 Transformation-based", 102, 491), ("Segmentation", 82, 504)]) == "body"  # a paragraph's indent
+    assert kind([("2.2 Stage 2", 310, 512)], bold=True) == "heading"
+    assert kind([("4 V k a;", 310, 512)], bold=True, size=16.2) != "heading"
+    assert kind([("16 Ku", 310, 512)], bold=True) != "heading"

@@ -829,6 +829,15 @@ def _toc_key(text: str) -> str:
     return re.sub(r"[^a-z]", "", _norm(text).lower())
 
 
+def _mostly_letters(text: str) -> bool:
+    """A numbered line of letters, not a formula's: "3 Results", or a title with a word ("2.2 Stage 2"; not
+    "4 V k a;", "16 Ku"); a figure's "I I I" counts, to be set apart as figure text (`_classify`)."""
+    def share(t: str) -> float:
+        return sum(c.isalpha() for c in t) / max(1, len(t.replace(" ", "")))
+    title = _NUMBERED.match(text)["title"]
+    return share(text) > 0.6 or share(title) > 0.6 and bool(re.search(r"[^\W\d_]{3}", title))
+
+
 def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_body: float | None = None) -> None:
     """Heading, caption, footnote (smaller than the page's body type, or a marked block low on the page)
     or body; `page_body`: the type size of the page's running text when smaller than the paper's."""
@@ -842,10 +851,11 @@ def _classify(b: Block, body: float, height: float, toc: dict[str, int], page_bo
     elif short and (_section_name(text) and (_NUMBERED.match(text) or size >= page_body - 1.5) and (  # a table's
                     # "Related Work" in small type is no heading (C10-2052)
                     b.bold or size > body + 0.5 or text.isupper() or len(b.lines) == 1 and text[-1] != ".")
-                    or _NUMBERED.match(text) and (b.bold or size > body + 0.5)
-                    and sum(c.isalpha() for c in text) > 0.6 * len(text.replace(" ", ""))):
+                    or _NUMBERED.match(text) and (b.bold or size > body + 0.5)  # letters, not a formula's
+                    and _mostly_letters(text)):
         b.kind, b.level = "heading", _heading_level(text)
-    elif short and len(b.lines) == 1 and size >= page_body - 0.9 and _plain_numbered_heading(text):
+    elif short and (len(b.lines) == 1 or b.lines[1].x0 > b.lines[0].x0 + 3) and size >= page_body - 0.9 \
+            and _plain_numbered_heading(text):  # one line, or two with the title's hanging indent (P97-1041)
         b.kind, b.level, b.plain = "heading", _heading_level(text), True
     elif _capitals_heading(b, body):
         b.kind, b.level = "heading", 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import TextIO
 
@@ -141,13 +142,31 @@ def styled_terminal(stream: TextIO = sys.stdout) -> bool:
         return False
 
 
+_HANG = re.compile(r"\s*(?:(?:[-*]|\d+\.|[QA]:)\s+)?")  # indent and list marker: where wrapped lines go on
+
+
+def print_hanging(console, markup: str) -> None:
+    """Print rich markup line by line, each wrapped line under the text of its own line: after its indent and
+    its list marker ("- ", "1. ", "Q: "), not at the left margin."""
+    from rich.text import Text
+
+    for line in markup.rstrip("\n").split("\n"):
+        text = Text.from_markup(line)
+        hang = _HANG.match(text.plain).end()
+        if not 0 < hang < console.width // 2:
+            console.print(text)
+            continue
+        for i, part in enumerate(text[hang:].wrap(console, console.width - hang)):
+            console.print(Text.assemble(text[:hang] if i == 0 else " " * hang, part), soft_wrap=True)
+
+
 def emit(kind: str, result: dict, fmt: str, stream: TextIO | None = None) -> None:
     """Print one result to stdout: styled text in a colour terminal, plain bytes everywhere else."""
     stream = stream or sys.stdout
     if fmt == "text" and styled_terminal(stream):
         from rich.console import Console
 
-        Console(file=stream, highlight=False).print(_RENDER[kind]["text"](result, markup=True), end="")
+        print_hanging(Console(file=stream, highlight=False), _RENDER[kind]["text"](result, markup=True))
     else:
         stream.write(render(kind, result, fmt))
     stream.flush()
