@@ -98,7 +98,8 @@ def build_context(encoded: list[EncodedDocument], tok: Tokenizer, question: str 
 QUESTION_FILLER = frozenset("many much long often kind kinds type types paper papers article work authors author "
                             "main key primary major get gets got getting take takes took taken make makes made "
                             "give gives gave given go goes went gone achieve achieves achieved obtain obtains "
-                            "obtained reach reaches reached yield yields yielded".split())
+                            "obtained reach reaches reached yield yields yielded happen happens happened happening "
+                            "stand try tries tried trying besides percentage percent".split())
 
 # Irregular verb forms, which stemming does not bring together: "How long did they sleep?" is answered by a paper
 # that says "slept" (unambiguous forms only: not "bound", "found", "left", "saw").
@@ -170,6 +171,15 @@ def _filler_and_kinds() -> tuple[frozenset, dict, dict]:
     return filler, kinds, irregular
 
 
+def derivation_base(stem: str) -> str:
+    """A Porter stem without an agent noun's or an adverb's ending ("parser" -> "pars", "tagger" -> "tag",
+    "correctli" -> "correct"), when at least 4 letters are left ("user", "paper", "layer" keep theirs)."""
+    base = re.sub(r"(?:er|li)$", "", stem)
+    if len(base) < 4:
+        return stem
+    return base[:-1] if base[-1] == base[-2] and base[-1] not in "aeiouls" else base
+
+
 @lru_cache(maxsize=64)
 def paper_stems(sentence_texts: tuple[str, ...]) -> frozenset[str]:
     """The content stems of one paper's sentences, kept for the questions asked of it."""
@@ -193,8 +203,10 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
                               *(content_stems(title) for title in titles))
     vocab |= {irregular[t] for t in vocab if t in irregular}  # "slept" mentions "sleep"
 
-    def known(t: str) -> bool:
-        return t in vocab or irregular.get(t) in vocab  # and "slept" is mentioned by "sleep"
+    bases = {derivation_base(t) for t in vocab}
+
+    def known(t: str) -> bool:  # and "slept" is mentioned by "sleep", "parser" by "parsing", "correctly" by "correct"
+        return t in vocab or irregular.get(t) in vocab or derivation_base(t) in bases
 
     def mentioned(stems) -> bool:
         return all(map(known, stems)) or len(stems) == 1 and any(map(known, kinds.get(stems[0], ())))

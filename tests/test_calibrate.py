@@ -29,3 +29,15 @@ def test_ties_answer_more():
     neg = [(0.9, 0.0)]
     m, t, acc = choose_rule(rows(pos, neg))
     assert (m, t, acc) == (COVERAGE_GRID[0], 0.0, 1.0)
+
+
+def test_a_stricter_rule_must_win_by_a_whole_question():
+    """A stricter coverage that separates better by less than one question's weight (here 1/10) is noise: the
+    lenient rule stays; one that wins by more is taken."""
+    pos = [(0.9, 1.0)] * 4 + [(0.9, 0.75)]
+    neg = [(0.9, 0.75)] + [(0.9, 0.0)] * 2  # 0.8 refuses one more negative (+1/6) and one positive (-1/10)
+    m, _, acc = choose_rule(rows(pos, neg))
+    assert m <= 0.75 and abs(acc - (1.0 + 2 / 3) / 2) < 1e-9
+    neg = [(0.9, 0.75)] * 2 + [(0.9, 0.0)]  # now two more negatives (+2/3) for one positive (-1/10)
+    m, _, _ = choose_rule(rows(pos, neg))
+    assert m == 0.8

@@ -537,6 +537,15 @@ def test_an_answer_is_never_a_run_in_heading(tmp_path):
     assert is_fragment("8 Conclusion and Future Work.") and is_fragment("4.1 Baseline N -coder systems.")
     assert not is_fragment("2 models were trained on the full corpus.")
     assert not is_fragment("3 BERT models beat GPT-2 on GLUE.") and not is_fragment("1. Train BERT on SQuAD and NQ.")
+    # a piece that starts in lowercase: a list item, an equation's "where", a split sentence's tail (P91-1031)
+    for piece in ("use of the same grammar for analysis and generation,", "where W is a linear projection matrix.",
+                  "reusability of a grammar in different systems."):
+        assert is_fragment(piece) and not is_fragment(piece, answer=True), piece
+    for sentence in ("iPhone sales rose by a third in 2010.", "word2vec vectors were trained on the corpus.",
+                     "k-means clustering groups the verbs into classes."):
+        assert not is_fragment(sentence), sentence
+    assert is_fragment("Each of the three layers has its own task:") and not is_fragment(
+        "Each of the three layers has its own task:", answer=True)
     paper = tmp_path / "coref.md"
     paper.write_text("# Coreference by Ranking\n\n## 1 Evaluation\n\nScoring programs. We score every system with "
                      "the MUC scorer and the B-cubed scorer on the test set. Both scoring programs are public.\n")
@@ -601,21 +610,21 @@ def test_an_answer_is_never_figure_text_a_note_or_a_footnote(tmp_path, monkeypat
 def test_a_question_for_a_number_is_answered_with_one():
     """"How many ...?" / "What was the mean ...?": the answer comes from a top sentence that holds a number
     (the model ranked a sentence that only restates the question first)."""
-    from papercli.tasks.engine import numeric_answers
+    from papercli.tasks.engine import typed_answers
 
     texts = ["We computed the mean sleep duration.", "The mean sleep duration was 6.9 hours.", "Three rivers."]
-    assert numeric_answers("What was the mean sleep duration?", texts) == [1, 2]
-    assert numeric_answers("How many rivers were studied?", texts) == [1, 2]
-    assert numeric_answers("Which rivers were studied?", texts) == [0, 1, 2]
+    assert typed_answers("What was the mean sleep duration?", texts) == [1, 2]
+    assert typed_answers("How many rivers were studied?", texts) == [1, 2]
+    assert typed_answers("Which rivers were studied?", texts) == [0, 1, 2]
     pointers = ["The corpus is described in Section 3 and Table 4.", "It holds 752 negative and 1301 positive reviews."]
-    assert numeric_answers("How many reviews are in the corpus?", pointers) == [1]  # "Section 3" is no count
-    assert numeric_answers("What accuracy does the tagger reach?", ["It is good.", "It reaches 96.5%."]) == [1]
+    assert typed_answers("How many reviews are in the corpus?", pointers) == [1]  # "Section 3" is no count
+    assert typed_answers("What accuracy does the tagger reach?", ["It is good.", "It reaches 96.5%."]) == [1]
     # a citation's year or "Section-3" is no count (E99-1031, I08-3014); a year answers "when" and "what year"
     cited = ["Techniques abound (cf. Hobbs 1986; Strube 1998).", "Section-3 presents the algorithms.",
              "Each of the three layers is a module."]
-    assert numeric_answers("How many layers does the architecture have?", cited) == [2]
-    assert numeric_answers("When was the first technique proposed?", cited) == [0, 2]
-    assert numeric_answers("How many sentences are in the test set?", ["It holds 2000 sentences.", "It works."]) == [0]
+    assert typed_answers("How many layers does the architecture have?", cited) == [2]
+    assert typed_answers("When was the first technique proposed?", cited) == [0, 2]
+    assert typed_answers("How many sentences are in the test set?", ["It holds 2000 sentences.", "It works."]) == [0]
     r = json.loads(cli("ask", SAMPLES / "sleep-exams.pdf", "What was the mean sleep duration?", "-f", "json").stdout)
     assert r["found"] and "6.9 hours" in r["source"]["sentence"], r
 

@@ -128,12 +128,15 @@ SCIREX = {
 
 class ReaderEngine:
     """Evidence: the sentence that names the gold entity for dataset questions, sentence 0 (the abstract's)
-    otherwise."""
+    otherwise; the answer is quoted from the Penn sentence for metric questions too."""
 
     def ask(self, doc, question):
         sents = body_texts(doc)
-        idx = next(i for i, s in enumerate(sents) if "Penn" in s) if "dataset" in question else 0
-        return SimpleNamespace(evidence=[SimpleNamespace(index=idx)], refused=False)
+        penn = next(i for i, s in enumerate(sents) if "Penn" in s)
+        idx = penn if "dataset" in question else 0
+        source = penn if "dataset" in question or "metric" in question else 0
+        return SimpleNamespace(evidence=[SimpleNamespace(index=idx)], answer_evidence=SimpleNamespace(index=source),
+                               refused=False)
 
 
 def test_reader_evaluate_bm25_and_fake_model():
@@ -146,6 +149,9 @@ def test_reader_evaluate_bm25_and_fake_model():
     assert model == {"dataset": 100.0, "metric": 0.0, "task": 0.0}
     assert bm25["dataset"] == 0.0  # "The datasets we evaluate on are large." matches the words, not the answer
     assert res["systems"]["model"]["refused"]["mean"] == 0.0
+    # the answer's sentence is scored apart from the evidence ranking: the Penn sentence also names the metric
+    assert res["systems"]["model"]["hit1"]["mean"] == 100 / 3 and res["systems"]["model"]["answer"]["mean"] == 200 / 3
+    assert res["systems"]["bm25"]["answer"] == res["systems"]["bm25"]["hit1"]  # BM25 answers with its top sentence
     assert reader.evaluate([SCIREX])["systems"].keys() == {"bm25", "bm25_expanded"}
 
 

@@ -39,21 +39,27 @@ MIN_SENTENCE_WORDS = 5  # shorter "sentences" are run-in headings, fragments, UR
 _SECTION_NUMBER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){1,3})\.?")
 
 
-def is_fragment(sentence: str, lead_ins: bool = True) -> bool:
+def is_fragment(sentence: str, answer: bool = False) -> bool:
     """Not a sentence to show on its own: under MIN_SENTENCE_WORDS words (a run-in heading such as
     "Scoring programs.", a URL), a numbered heading read as a sentence ("8 Conclusion and Future Work.":
     a section number, not a list's "1.", then at most 8 words, half of them capitalised, the first not an
-    acronym: "3 BERT models beat ..." is a sentence), or a lead-in ending in ":" or in a
-    list's dangling number ("... two questions in this paper: 1.") that points to an equation or a list
-    shown elsewhere (unless not `lead_ins`: "Each of the three layers has its own task:" answers "How many
-    layers ...?")."""
+    acronym: "3 BERT models beat ..." is a sentence), a lead-in ending in ":" or in a list's dangling number
+    ("... two questions in this paper: 1.") that points to an equation or a list shown elsewhere, or a piece
+    that starts in lowercase: a list item ("use of the same grammar for analysis,"), an equation's "where W is
+    ...", the tail of a sentence split in two ("iPhone", "word2vec", "k-means" start sentences). As an
+    `answer` quote, a lead-in and a piece may answer ("Each of the three layers has its own task:" answers
+    "How many layers ...?", "where W is a projection matrix" answers "What is W?")."""
     s = sentence.rstrip()
     words = s.split()
-    if len(words) < MIN_SENTENCE_WORDS or lead_ins and (s.endswith(":") or re.search(r":\s*\d{1,2}\.$", s)):
+    if len(words) < MIN_SENTENCE_WORDS or not answer and (
+            s.endswith(":") or re.search(r":\s*\d{1,2}\.$", s) or _LOWERCASE_PIECE.match(s)):
         return True
     title = words[1:]
     return (len(words) <= 9 and bool(_SECTION_NUMBER.fullmatch(words[0])) and not re.fullmatch(r"\d+\.", words[0])
             and title[0][:1].isupper() and not title[0].isupper() and sum(w[:1].isupper() for w in title) >= 0.5 * len(title))
+
+
+_LOWERCASE_PIECE = re.compile(r"[a-z](?!\w*[A-Z\d])(?!-\w)")  # "where ...", not "iPhone", "word2vec", "k-means"
 
 
 _ABOUT_THE_TEXT = re.compile(

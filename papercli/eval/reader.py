@@ -1,7 +1,8 @@
 """Reader questions on dev papers: "What dataset do they evaluate on?" and three more, asked of each dev
 paper that has SciREX relations (abstract included, as `papercli ask` reads a paper). Evidence hit@k =
-one of the top k sentences names one of the paper's gold entities of that kind; BM25 (on the question, and on
-the question with its generic nouns' kind words, as the model's lexical features see it) against the model."""
+one of the top k sentences names one of the paper's gold entities of that kind; "answer" = the sentence the
+answer is quoted from does (BM25's is its top sentence); BM25 (on the question, and on the question with its
+generic nouns' kind words, as the model's lexical features see it) against the model."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from papercli.eval.metrics import contains_answer, mean_ci
 from papercli.eval import load_engine
 from papercli.io import write_json
 
-METRICS = ("hit1", "hit3", "refused")
+METRICS = ("hit1", "hit3", "answer", "refused")
 QUESTIONS = {  # a reader's questions about a paper as a whole, by SciREX entity kind
     "dataset": "What dataset do they evaluate on?",
     "metric": "Which metric do they report?",
@@ -41,15 +42,17 @@ def evaluate(records: list[dict], engine=None) -> dict:
             golds = sorted({r[kind] for r in rels if r.get(kind)})
             if not any(contains_answer(s, golds) for s in sents):
                 continue  # no sentence names it: unanswerable from this text
-            runs = {"bm25": ([sents[i] for i, _ in bm25.rank(question, top=3)], False),
-                    # the same words the model's lexical features rank with (context.expand_query)
-                    "bm25_expanded": ([sents[i] for i, _ in bm25.rank(expand_query(question), top=3)], False)}
+            bm25_top = [sents[i] for i, _ in bm25.rank(question, top=3)]
+            expanded = [sents[i] for i, _ in bm25.rank(expand_query(question), top=3)]  # as the model's features
+            runs = {"bm25": (bm25_top, bm25_top[0], False), "bm25_expanded": (expanded, expanded[0], False)}
             if engine is not None:
                 res = engine.ask(doc, question)
-                runs["model"] = ([sents[e.index] for e in res.evidence], res.refused)
-            for name, (top, refused) in runs.items():
+                source = sents[res.answer_evidence.index] if res.answer_evidence else None
+                runs["model"] = ([sents[e.index] for e in res.evidence], source, res.refused)
+            for name, (top, source, refused) in runs.items():
                 row = {"hit1": float(contains_answer(top[0], golds)),
-                       "hit3": float(any(contains_answer(s, golds) for s in top[:3])), "refused": float(refused)}
+                       "hit3": float(any(contains_answer(s, golds) for s in top[:3])),
+                       "answer": float(source is not None and contains_answer(source, golds)), "refused": float(refused)}
                 for k, v in row.items():
                     raw.setdefault(name, {m: [] for m in METRICS})[k].append(v)
                 by_kind.setdefault(name, {}).setdefault(kind, []).append(row["hit1"])
@@ -67,7 +70,7 @@ def print_table(result: dict) -> None:
     t = Table(title=f"Reader questions, dev: {result['questions']} questions, {result['papers']} papers "
                     "(%, mean [95% CI])")
     t.add_column("system")
-    for k in ("hit@1", "hit@3", "refused", "hit@1 by kind"):
+    for k in ("hit@1", "hit@3", "answer", "refused", "hit@1 by kind"):
         t.add_column(k, justify="right")
     for name, cells in result["systems"].items():
         kinds = " ".join(f"{k} {v:.0f}" for k, v in result["hit1_by_kind"][name].items())

@@ -27,6 +27,7 @@ from papercli.tokenizer import Tokenizer
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small"  # papercli/models -> ../models
 MAX_ANSWER_TOKENS = 30
 ANSWER_POOL = 10  # the answer is quoted from the best 3 quotable sentences among the top 10 of the ranking
+EVIDENCE_SKIP = 10  # at most this many fragments are passed over in the evidence list
 MIN_SPAN_PROB = 0.5  # below this the span head is unsure: quote the whole evidence sentence instead
 DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers must mention (uncalibrated models)
 
@@ -54,14 +55,48 @@ def has_a_number(text: str, years: bool = True) -> bool:
     return bool(_NUMBER.search(text if years else without_citations(text)))
 
 
-def numeric_answers(question: str, texts: list[str]) -> list[int]:
-    """For a question that asks for a number ("How many ...?", "What was the mean ...?", "What accuracy ...?"),
-    the positions of `texts` that hold one (a citation's year only when it asks "when" or for a year:
-    "(Hobbs 1986)" answers no "How many"); for any other question, all of them."""
-    if not asks_for_a_number(question):
-        return list(range(len(texts)))
-    years = bool(_ASKS_FOR_A_YEAR.search(question))
-    return [i for i, t in enumerate(texts) if has_a_number(t, years)]
+_ASKS_FOR_A_NAME = re.compile(  # "What dataset ...?", "Which metric ...?", "What lexical resource ...?"
+    r"^\s*(?:what|which)\s+(?:(?:of the|kind of|type of|\w+)\s+)?(?:data ?sets?|corp(?:us|ora)|treebanks?|benchmarks?|"
+    r"metrics?|measures?|methods?|models?|algorithms?|systems?|tools?|toolkits?|resources?|lexicons?|dictionar(?:y|ies)|"
+    r"parsers?|taggers?|classifiers?|languages?|software|librar(?:y|ies)|baselines?|frameworks?|architectures?|"
+    r"embeddings?|packages?|databases?|ontolog(?:y|ies))\b", re.I)
+_NOT_A_NAME = frozenset("table tables figure fig section sec eq equation appendix chapter we our in the this these those "
+                        "it its a an for to as on at by of if when while however i they their there here then thus "
+                        "also both each".split())
+_WORD = re.compile(r"[^\W_][\w'’.+-]*[\w+]|[^\W_]")
+
+
+def asks_for_a_name(question: str) -> bool:
+    return bool(_ASKS_FOR_A_NAME.search(question))
+
+
+def has_a_name(text: str, question: str) -> bool:
+    """A name the question does not use, outside citations: a capitalised word past the first ("the Penn
+    Treebank"), an acronym or a mixed-case word anywhere ("WordNet", "BLEU", "MUC-6"), letters with digits ("F1",
+    "word2vec"); not "Table", "Section", "We"."""
+    asked = {w.lower() for w in _WORD.findall(question)}
+    for k, w in enumerate(_WORD.findall(without_citations(text))):
+        low = w.lower()
+        if low in _NOT_A_NAME or low in asked:
+            continue
+        letters = sum(c.isalpha() for c in w)
+        if (letters >= 2 and sum(c.isupper() for c in w) >= 2 or letters and any(c.isdigit() for c in w)
+                or k > 0 and w[0].isupper() and letters > 1):
+            return True
+    return False
+
+
+def typed_answers(question: str, texts: list[str]) -> list[int]:
+    """The positions of `texts` that hold what the question asks for: a number ("How many ...?", "What was
+    the mean ...?", "What accuracy ...?"; a citation's year only when it asks "when" or for a year: "(Hobbs
+    1986)" answers no "How many"), or a name ("What dataset ...?", "Which metric ...?"); for any other
+    question, all of them."""
+    if asks_for_a_number(question):
+        years = bool(_ASKS_FOR_A_YEAR.search(question))
+        return [i for i, t in enumerate(texts) if has_a_number(t, years)]
+    if asks_for_a_name(question):
+        return [i for i, t in enumerate(texts) if has_a_name(t, question)]
+    return list(range(len(texts)))
 
 
 def covers(coverage: float, min_coverage: float) -> bool:
@@ -196,8 +231,11 @@ class Engine:
             s = rows[ref.doc][ref.index][2]
             return Evidence(ref.doc, ref.index, s.page, s.text, float(prob[k]))
 
-        ranked = [evidence(k) for k in order[: max(top_k, 3)]]
-        confidence = sum(e.score for e in ranked[:3])  # mass on the top 3: support may span sentences
+        confidence = float(prob[order[:3]].sum())  # mass on the top 3: support may span sentences
+        # the evidence shown: sentences, not a table's header or a run-in heading ("Improved Error score reduction")
+        shown = (evidence(k) for k in order[: max(top_k, 3) + EVIDENCE_SKIP])
+        ranked = [e for e in shown if not is_fragment(e.text, answer=True)][: max(top_k, 3)] or \
+            [evidence(k) for k in order[: max(top_k, 3)]]
         if confidence < self.threshold or not covered:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
@@ -208,11 +246,11 @@ class Engine:
         quotes = [d.body_quotable() for d in docs]
         pool = [k for k in order[:ANSWER_POOL] if ok[ctx.sentences[k].doc]
                 and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
-                and not is_fragment(evidence(k).text, lead_ins=False)]
-        # a question that asks for a number is answered by a sentence that has one ("... was 6.9 hours"),
-        # the best three such among the quotable ones; else the best three quotable ones
-        numeric = numeric_answers(question, [evidence(k).text for k in pool])
-        candidates = [pool[i] for i in numeric][:3] or pool[:3] or order[:3]
+                and not is_fragment(evidence(k).text, answer=True)]
+        # a question that asks for a number or a name is answered by a sentence that has one ("... was 6.9 hours",
+        # "... WORDNET 1.7.1 ..."), the best three such among the quotable ones; else the best three quotable ones
+        typed = typed_answers(question, [evidence(k).text for k in pool])
+        candidates = [pool[i] for i in typed][:3] or pool[:3] or order[:3]
         k, i, j, span_prob = self._best_span(ctx, out, candidates, prob)
         if span_prob >= MIN_SPAN_PROB:
             best = evidence(k)

@@ -71,7 +71,8 @@ def calibration_questions(engine, recs: list[dict], papers: int, rng: random.Ran
 
 
 def choose_rule(rows: list[tuple[str, float, float, bool]]) -> tuple[float, float, float]:
-    """(min_coverage, threshold, balanced accuracy) that best separate answerable from unanswerable rows."""
+    """(min_coverage, threshold, balanced accuracy) that best separate answerable from unanswerable rows: the
+    most lenient rule that no stricter one beats by a whole question."""
     pos = [(c, v) for _, c, v, a in rows if a]
     neg = [(c, v) for _, c, v, a in rows if not a]
     if not pos or not neg:
@@ -81,12 +82,15 @@ def choose_rule(rows: list[tuple[str, float, float, bool]]) -> tuple[float, floa
         answered = lambda c, v: c >= t and covers(v, m)  # noqa: E731
         return (sum(answered(c, v) for c, v in pos) / len(pos) + sum(not answered(c, v) for c, v in neg) / len(neg)) / 2
 
+    # a stricter rule must do better by at least one question's weight (1 / (2 * the larger class)): a smaller
+    # gain is noise, and the more lenient rule refuses fewer of a reader's paraphrased questions
+    step = 1 / (2 * max(len(pos), len(neg))) - 1e-12
     best = (1.0, 2.0, 0.5)  # refuse everything: chance level, unless a rule does better
     for m in COVERAGE_GRID:
         covered = sorted({c for _, c, v, _ in rows if covers(v, m)})
         for t in [0.0] + covered:
             score = balanced(t, m)
-            if score > best[2] + 1e-12:
+            if score >= best[2] + step:
                 # between equally good cut points take the middle of the gap below: robust to small shifts
                 lower = max((c for c in covered if c < t), default=None)
                 best = (m, (t + lower) / 2 if lower is not None and t > 0 else t, score)
