@@ -1,7 +1,9 @@
 """`papercli ask`: every input in one context, one forward pass per question, grounded answer or refusal.
 
 The result of a question is a plain dict (the JSON schema of the command):
-    {"question", "answer": str|None, "found": bool, "confidence": float,
+    {"question", "answer": str|None, "found": bool,
+     "confidence": float (the model's probability mass on its top three evidence sentences; also given for a
+                          refusal, which papers lacking the question's words get however high it is: read "found"),
      "source": {"document", "page", "sentence"} | None,
      "evidence": [{"document", "page", "text", "score"}, ...],
      "missing": [question words the papers never mention, ...],
