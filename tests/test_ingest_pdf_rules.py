@@ -668,3 +668,24 @@ def test_a_numbered_heading_over_two_lines_or_with_a_number_in_its_title():
     assert kind([("2.2 Stage 2", 310, 512)], bold=True) == "heading"
     assert kind([("4 V k a;", 310, 512)], bold=True, size=16.2) != "heading"
     assert kind([("16 Ku", 310, 512)], bold=True) != "heading"
+
+
+def test_a_bold_label_before_a_sentence_gets_its_stop():
+    """A92-1018 lists a tagger's properties as bold labels run into their text ("Robust" + "Text corpora
+    contain ..."): the label becomes its own sentence, "Robust." (not a word of the sentence after it)."""
+    from papercli.ingest.pdf import _add_body_block, _run_in_label
+
+    def line(text, prefix):
+        return Line(text, 77, 524, 310, 537, 9.3, False, prefix)
+
+    assert _run_in_label(line("Robust Text corpora contain ungrammatical con-", "Robust"))
+    assert _run_in_label(line("Slot overlap Features to measure the overlap", "Slot overlap"))
+    for text, prefix in (("Robust. Text corpora contain", "Robust."),  # has its stop: a run-in heading's case
+                         ("4 Conclusion and future research", "4"),   # a number, not a label
+                         ("neighbors There are not many", "neighbors"),  # figure text in lower case
+                         ("Robust text corpora contain", "Robust")):  # the text goes on in lower case
+        assert not _run_in_label(line(text, prefix)), text
+    builder = _builder("corpora")
+    _add_body_block(builder, Block([line("Robust Text corpora contain ungrammatical constructions.", "Robust")], 1))
+    builder.close()
+    assert builder.doc.sections[-1].paragraphs[-1].text == "Robust. Text corpora contain ungrammatical constructions."
