@@ -172,12 +172,12 @@ def _filler_and_kinds() -> tuple[frozenset, dict, dict]:
 
 
 def derivation_base(stem: str) -> str:
-    """A Porter stem without an agent noun's or an adverb's ending ("parser" -> "pars", "tagger" -> "tag",
-    "correctli" -> "correct"), when at least 4 letters are left ("user", "paper", "layer" keep theirs)."""
+    """A Porter stem without an agent noun's, a comparative's or an adverb's ending ("parser" -> "pars",
+    "larger" -> "larg", "correctli" -> "correct"), when at least 4 letters are left ("user", "paper", "layer"
+    keep theirs; "tagger" -> "tagg" meets no "tag": a doubled consonant is not undone, or "summer" would
+    be "sum")."""
     base = re.sub(r"(?:er|li)$", "", stem)
-    if len(base) < 4:
-        return stem
-    return base[:-1] if base[-1] == base[-2] and base[-1] not in "aeiouls" else base
+    return base if len(base) >= 4 else stem
 
 
 @lru_cache(maxsize=64)

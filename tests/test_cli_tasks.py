@@ -674,3 +674,8 @@ def test_wrapped_lines_in_a_terminal_hang_under_their_text():
     evidence = next(i for i, ln in enumerate(lines) if ln.startswith("  1. "))
     assert all(ln.startswith("     ") for ln in lines[evidence + 1:])  # the sentence under its number, wrapped
     assert "".join(ln.strip() + " " for ln in lines[evidence + 1:]).strip() == sentence
+    odd = {**r, "source": {**r["source"], "document": "nl/a\nb.pdf"},
+           "evidence": [{**r["evidence"][0], "document": "nl/a\nb.pdf"}]}
+    out = StringIO()  # a line break inside a styled span (a file name) is no markup error
+    print_hanging(Console(file=out, width=40, no_color=True, force_terminal=True), ask_text(odd, markup=True))
+    assert "b.pdf, p. 3" in out.getvalue()

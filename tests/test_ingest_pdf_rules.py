@@ -670,9 +670,9 @@ def test_a_numbered_heading_over_two_lines_or_with_a_number_in_its_title():
     assert kind([("16 Ku", 310, 512)], bold=True) != "heading"
 
 
-def test_a_bold_label_before_a_sentence_gets_its_stop():
+def test_a_bold_label_before_a_sentence_gets_a_colon():
     """A92-1018 lists a tagger's properties as bold labels run into their text ("Robust" + "Text corpora
-    contain ..."): the label becomes its own sentence, "Robust." (not a word of the sentence after it)."""
+    contain ..."): the label leads its sentence with a colon, "Robust: Text ..." (not a word of that sentence)."""
     from papercli.ingest.pdf import _add_body_block, _run_in_label
 
     def line(text, prefix):
@@ -688,4 +688,4 @@ def test_a_bold_label_before_a_sentence_gets_its_stop():
     builder = _builder("corpora")
     _add_body_block(builder, Block([line("Robust Text corpora contain ungrammatical constructions.", "Robust")], 1))
     builder.close()
-    assert builder.doc.sections[-1].paragraphs[-1].text == "Robust. Text corpora contain ungrammatical constructions."
+    assert builder.doc.sections[-1].paragraphs[-1].text == "Robust: Text corpora contain ungrammatical constructions."

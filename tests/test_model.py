@@ -269,6 +269,17 @@ def test_unmentioned_terms_match_stems_and_skip_stopwords():
     assert unmentioned_terms("Who slept?", [["They sleep well."]]) == ([], 1)
     assert unmentioned_terms("What precision does the system achieve?", [["The system has a precision of 67.6%."]]) == (
         [], 2)
+    # derived forms: an agent noun, a comparative, an adverb match their base (a doubled consonant is not undone:
+    # "tagger" is not "tag", "summer" not "sum"); "happen", "stand (for)", "percentage" name nothing
+    assert unmentioned_terms("What parser do they use?", [["Parsing is done with a chart."]]) == ([], 1)
+    assert unmentioned_terms("Which tokens are tagged correctly?", [["The correct tag is assigned to each token."]]) == (
+        [], 3)
+    assert unmentioned_terms("Is the larger model better?", [["A large model is better."]]) == ([], 3)
+    assert unmentioned_terms("What tagger do they use?", [["We tag the words."]]) == (["tagger"], 1)
+    assert unmentioned_terms("Is the summer warm?", [["We sum the scores."]]) == (["summer", "warm"], 2)
+    assert unmentioned_terms("What does AAA stand for?", [["We call it alternating alignment (AAA)."]]) == ([], 1)
+    assert unmentioned_terms("What percentage of words happen to be tagged?", [["We tagged 96% of the words."]]) == (
+        [], 2)
     # accented words stay whole words ("médiane" was "m" + "diane"), and match their unaccented form
     assert unmentioned_terms("Was the naïve model used?", [["The naive model was used."]]) == ([], 2)
     assert unmentioned_terms("Quelle était l'erreur médiane?", [["The median error was 3 cm."]]) == (

@@ -46,7 +46,8 @@ def is_fragment(sentence: str, answer: bool = False) -> bool:
     acronym: "3 BERT models beat ..." is a sentence), a lead-in ending in ":" or in a list's dangling number
     ("... two questions in this paper: 1.") that points to an equation or a list shown elsewhere, or a piece
     that starts in lowercase: a list item ("use of the same grammar for analysis,"), an equation's "where W is
-    ...", the tail of a sentence split in two ("iPhone", "word2vec", "k-means" start sentences). As an
+    ...", the tail of a sentence split in two ("iPhone", "word2vec", "k-means", "tf-idf" and name particles such
+    as "van Noord" start sentences). As an
     `answer` quote, a lead-in and a piece may answer ("Each of the three layers has its own task:" answers
     "How many layers ...?", "where W is a projection matrix" answers "What is W?")."""
     s = sentence.rstrip()
@@ -59,7 +60,8 @@ def is_fragment(sentence: str, answer: bool = False) -> bool:
             and title[0][:1].isupper() and not title[0].isupper() and sum(w[:1].isupper() for w in title) >= 0.5 * len(title))
 
 
-_LOWERCASE_PIECE = re.compile(r"[a-z](?!\w*[A-Z\d])(?!-\w)")  # "where ...", not "iPhone", "word2vec", "k-means"
+_LOWERCASE_PIECE = re.compile(  # "where ...", not "iPhone", "word2vec", "k-means", "tf-idf", "van Noord", "de Marneffe"
+    r"(?!(?:van|von|de|del|della|di|da|du|der|den|dos|das|le|la|ten|ter)\s+[A-Z])[a-z](?![\w-]*[A-Z\d-])")
 
 
 _ABOUT_THE_TEXT = re.compile(

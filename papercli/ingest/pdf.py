@@ -1015,7 +1015,8 @@ def _after(text: str, prefix: str) -> str:
 
 def _run_in_label(ln: Line) -> bool:
     """A paragraph's bold label of 1-3 words, without a stop, before a sentence that starts in capitals:
-    "Robust" + "Text corpora contain ..." (A92-1018's list of a tagger's properties)."""
+    "Robust" + "Text corpora contain ..." (A92-1018's list of a tagger's properties). It gets a colon, which
+    keeps it with its sentence (a stop would make it a sentence of its own, and a float could go between)."""
     label = ln.bold_prefix.strip()
     rest = _after(ln.text, label) if label else ""
     return (0 < len(label.split()) <= 3 and label[:1].isupper() and bool(re.search(r"[^\W\d_]{3}", label))
@@ -1033,9 +1034,9 @@ def _add_body_block(builder: _Builder, b: Block) -> None:
         builder.heading(head, _heading_level(head), b.page)
         rest = _after(lines[0].text, lines[0].bold_prefix) if head != lines[0].text.strip() else ""
         lines = ([replace(lines[0], text=rest, bold=False, bold_prefix="")] if rest else []) + lines[1:]
-    elif lines and _run_in_label(lines[0]):  # "Robust Text corpora contain ...": "Robust. Text corpora ..."
+    elif lines and _run_in_label(lines[0]):  # "Robust Text corpora contain ...": "Robust: Text corpora ..."
         label = lines[0].bold_prefix.strip()
-        lines = [replace(lines[0], text=f"{label}. {_after(lines[0].text, label)}", bold_prefix="")] + lines[1:]
+        lines = [replace(lines[0], text=f"{label}: {_after(lines[0].text, label)}", bold_prefix="")] + lines[1:]
     if not lines:
         return
     if not _continues(builder, b, lines[0], lines[1] if len(lines) > 1 else None):

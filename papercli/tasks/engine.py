@@ -41,6 +41,7 @@ _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
                      r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)
 _REFERENCE = re.compile(r"(?:\b(?:sections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|chapters?|appendix)|§)"
                         r"[\s-]*\d+(?:\.\d+)*", re.I)  # "Section 3", "Section-3", "Table 4": a pointer, not a number
+_STOP = re.compile(r"[.!?][\"”’)\]]*\s*$")
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:when|years?)\b", re.I)
 
 
@@ -56,13 +57,13 @@ def has_a_number(text: str, years: bool = True) -> bool:
 
 
 _ASKS_FOR_A_NAME = re.compile(  # "What dataset ...?", "Which metric ...?", "What lexical resource ...?"
-    r"^\s*(?:what|which)\s+(?:(?:of the|kind of|type of|\w+)\s+)?(?:data ?sets?|corp(?:us|ora)|treebanks?|benchmarks?|"
-    r"metrics?|measures?|methods?|models?|algorithms?|systems?|tools?|toolkits?|resources?|lexicons?|dictionar(?:y|ies)|"
-    r"parsers?|taggers?|classifiers?|languages?|software|librar(?:y|ies)|baselines?|frameworks?|architectures?|"
-    r"embeddings?|packages?|databases?|ontolog(?:y|ies))\b", re.I)
-_NOT_A_NAME = frozenset("table tables figure fig section sec eq equation appendix chapter we our in the this these those "
-                        "it its a an for to as on at by of if when while however i they their there here then thus "
-                        "also both each".split())
+    r"^\s*(?:what|which)\s+(?:(?:of the|kind of|type of|\w+)\s+)?(?P<kind>data ?sets?|corp(?:us|ora)|treebanks?|"
+    r"benchmarks?|metrics?|methods?|models?|algorithms?|systems?|tools?|toolkits?|resources?|lexicons?|"
+    r"dictionar(?:y|ies)|parsers?|taggers?|classifiers?|languages?|software|librar(?:y|ies)|baselines?|frameworks?|"
+    r"architectures?|embeddings?|packages?|databases?|ontolog(?:y|ies))\b", re.I)
+_NOT_A_NAME = frozenset("table tables figure figures fig section sections sec eq equation equations appendix "
+                        "appendices chapter chapters we our in the this these those it its a an for to as on at by "
+                        "of if when while however i they their there here then thus also both each".split())
 _WORD = re.compile(r"[^\W_][\w'’.+-]*[\w+]|[^\W_]")
 
 
@@ -72,16 +73,25 @@ def asks_for_a_name(question: str) -> bool:
 
 def has_a_name(text: str, question: str) -> bool:
     """A name the question does not use, outside citations: a capitalised word past the first ("the Penn
-    Treebank"), an acronym or a mixed-case word anywhere ("WordNet", "BLEU", "MUC-6"), letters with digits ("F1",
-    "word2vec"); not "Table", "Section", "We"."""
+    Treebank"), an acronym or a mixed-case word anywhere ("WordNet", "BLEU"), a word with digits that starts
+    with a letter ("F1", "MUC-6", "word2vec"; not "10-fold", "1990s"), or a word of the kind asked about, which
+    papers write in lower case ("accuracy" for "Which metric ...?", "corpus" for "What dataset ...?",
+    `context.KIND_WORDS`); not "Table", "Sections", "We"."""
+    from papercli.context import KIND_WORDS
+
+    m = _ASKS_FOR_A_NAME.search(question)
+    noun = m["kind"].lower() if m else ""
+    kind = "dataset" if noun.startswith(("data", "corp", "treebank", "benchmark")) else "metric" if noun.startswith(
+        "metric") else None
+    kind_words = set(KIND_WORDS[kind].split()) if kind else set()
     asked = {w.lower() for w in _WORD.findall(question)}
     for k, w in enumerate(_WORD.findall(without_citations(text))):
         low = w.lower()
         if low in _NOT_A_NAME or low in asked:
             continue
         letters = sum(c.isalpha() for c in w)
-        if (letters >= 2 and sum(c.isupper() for c in w) >= 2 or letters and any(c.isdigit() for c in w)
-                or k > 0 and w[0].isupper() and letters > 1):
+        if (letters >= 2 and sum(c.isupper() for c in w) >= 2 or w[0].isalpha() and any(c.isdigit() for c in w)
+                or k > 0 and w[0].isupper() and letters > 1 or low in kind_words):
             return True
     return False
 
@@ -231,11 +241,12 @@ class Engine:
             s = rows[ref.doc][ref.index][2]
             return Evidence(ref.doc, ref.index, s.page, s.text, float(prob[k]))
 
-        confidence = float(prob[order[:3]].sum())  # mass on the top 3: support may span sentences
-        # the evidence shown: sentences, not a table's header or a run-in heading ("Improved Error score reduction")
+        # the evidence shown: sentences, not a table's header row ("Improved Error score reduction"): a short
+        # piece without a stop is passed over ("Accuracy exceeds 96%." and "Scoring programs." are shown)
         shown = (evidence(k) for k in order[: max(top_k, 3) + EVIDENCE_SKIP])
-        ranked = [e for e in shown if not is_fragment(e.text, answer=True)][: max(top_k, 3)] or \
-            [evidence(k) for k in order[: max(top_k, 3)]]
+        ranked = [e for e in shown if not (is_fragment(e.text, answer=True) and not _STOP.search(e.text))][
+            : max(top_k, 3)] or [evidence(k) for k in order[: max(top_k, 3)]]
+        confidence = sum(e.score for e in ranked[:3])  # mass on the top 3 shown: support may span sentences
         if confidence < self.threshold or not covered:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,

@@ -142,22 +142,23 @@ def styled_terminal(stream: TextIO = sys.stdout) -> bool:
         return False
 
 
-_HANG = re.compile(r"\s*(?:(?:[-*]|\d+\.|[QA]:)\s+)?")  # indent and list marker: where wrapped lines go on
+_HANG = re.compile(r" *(?:(?:[-*]|\d+\.|[QA]:) +)?")  # indent and list marker: where wrapped lines go on
 
 
 def print_hanging(console, markup: str) -> None:
     """Print rich markup line by line, each wrapped line under the text of its own line: after its indent and
-    its list marker ("- ", "1. ", "Q: "), not at the left margin."""
+    its list marker ("- ", "1. ", "Q: "), not at the left margin. The markup is parsed whole (a styled file
+    name may hold a line break)."""
     from rich.text import Text
 
-    for line in markup.rstrip("\n").split("\n"):
-        text = Text.from_markup(line)
-        hang = _HANG.match(text.plain).end()
+    text = Text.from_markup(markup[:-1] if markup.endswith("\n") else markup)
+    for line in text.split("\n", allow_blank=True):
+        hang = _HANG.match(line.plain).end()
         if not 0 < hang < console.width // 2:
-            console.print(text)
+            console.print(line)
             continue
-        for i, part in enumerate(text[hang:].wrap(console, console.width - hang)):
-            console.print(Text.assemble(text[:hang] if i == 0 else " " * hang, part), soft_wrap=True)
+        for i, part in enumerate(line[hang:].wrap(console, console.width - hang)):
+            console.print(Text.assemble(line[:hang] if i == 0 else " " * hang, part), soft_wrap=True)
 
 
 def emit(kind: str, result: dict, fmt: str, stream: TextIO | None = None) -> None:
