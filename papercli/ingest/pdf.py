@@ -440,6 +440,9 @@ def _join_heading_lines(pages: list[list[Block]]) -> None:
         i = 0
         while i + 1 < len(blocks):
             a, b = blocks[i], blocks[i + 1]
+            if a.kind != "heading" or len(b.lines) != 1:  # (the cheap tests first: this runs for every block)
+                i += 1
+                continue
             centred = abs(a.x0 + a.x1 - b.x0 - b.x1) < 4 * a.size  # (centre to centre within 2 em)
             open_ended = bool(_OPEN_HEADING.search(a.text)) or len(a.lines) > 1 and centred  # a third centred line
             words_only = sum(c.isalpha() for c in b.text) > 0.7 * len(b.text.replace(" ", "")) and not re.search(
@@ -447,8 +450,7 @@ def _join_heading_lines(pages: list[list[Block]]) -> None:
             second = words_only and (b.kind == "body" and (b.text[:1].islower() or open_ended and b.text.isupper())
                       or b.kind == "heading" and _heading_number(b.text) is None
                       and (b.x0 > a.x0 + 2 and _heading_number(a.text) is not None or open_ended))
-            if a.kind == "heading" and second and (b.bold or open_ended and b.text.isupper()) and len(b.lines) == 1 \
-                    and len(b.text.split()) <= 6 \
+            if second and (b.bold or open_ended and b.text.isupper()) and len(b.text.split()) <= 6 \
                     and abs(b.size - a.size) < 0.5 and (open_ended or not _ends_sentence(a.text)) \
                     and -2 <= b.y0 - a.y1 < 0.5 * a.size and (a.x0 - 2 <= b.x0 < a.x1 or open_ended and centred):
                 blocks[i:i + 2] = [Block(a.lines + b.lines, a.page, "heading", a.level, a.plain)]
