@@ -607,6 +607,36 @@ def test_an_answer_is_never_figure_text_a_note_or_a_footnote(tmp_path, monkeypat
     assert r["found"] and r["source"]["sentence"].startswith("The parser reaches"), r
 
 
+def test_a_question_for_a_name_is_answered_with_one(tmp_path):
+    """"What corpus do they use?" / "Which metric ...?": the answer comes from a top sentence that names
+    something (the model ranks the sentences that only talk about corpora first); a metric's name counts in
+    lower case ("accuracy"), a dataset's kind words ("corpora") name nothing."""
+    from papercli.tasks.engine import asks_for_a_name, has_a_name, typed_answers
+
+    assert asks_for_a_name("What corpus do they use?") and asks_for_a_name("Which metrics are reported?")
+    assert not asks_for_a_name("What measures were taken to control the outbreak?")
+    assert not asks_for_a_name("How many sentences are there?") and not asks_for_a_name("What do they propose?")
+    texts = ["Large corpora are needed to measure rare words well.", "We test on the Penn Treebank.",
+             "We use 10-fold cross-validation as in Figures 2 and 3.", "Scores follow MUC-6 and (Smith, 2003)."]
+    assert typed_answers("What corpus do they use?", texts) == [1, 3]
+    assert has_a_name("Precision is the share of correct links.", "Which metric do they report?")
+    assert not has_a_name("Precision is the share of correct links.", "What corpus do they use?")
+    assert has_a_name("WordNet serves as our lexicon.", "What lexical resource do they use?")  # first word: mixed case
+    paper = tmp_path / "rare.md"
+    paper.write_text(
+        "# Tagging Rare Words with Character Models\n\n## Abstract\n\nWe tag rare words with a character model.\n\n"
+        "## 1 Introduction\n\nPart-of-speech taggers make most of their errors on rare words. A corpus with more rare "
+        "words makes the problem harder. We build a character model that reads the letters of each word.\n\n"
+        "## 2 Data\n\nLarge corpora are needed to measure rare words well, and the choice of corpus matters for the "
+        "results. We train and test on the Wall Street Journal part of the Penn Treebank, sections 2-21 for training "
+        "and section 23 for testing. Rare words are those seen fewer than five times in training.\n\n## 3 Results\n\n"
+        "The character model reduces errors on rare words by a third. Accuracy on unseen words rises from 82.1% to "
+        "88.4%.\n", encoding="utf-8")
+    r = json.loads(cli("ask", paper, "What corpus do they use?", "-f", "json").stdout)
+    assert r["found"] and "Penn Treebank" in r["source"]["sentence"], r
+    assert "Penn Treebank" not in r["evidence"][0]["text"]  # the model's own first pick stays first in the evidence
+
+
 def test_a_question_for_a_number_is_answered_with_one():
     """"How many ...?" / "What was the mean ...?": the answer comes from a top sentence that holds a number
     (the model ranked a sentence that only restates the question first)."""

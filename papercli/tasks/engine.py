@@ -74,16 +74,13 @@ def asks_for_a_name(question: str) -> bool:
 def has_a_name(text: str, question: str) -> bool:
     """A name the question does not use, outside citations: a capitalised word past the first ("the Penn
     Treebank"), an acronym or a mixed-case word anywhere ("WordNet", "BLEU"), a word with digits that starts
-    with a letter ("F1", "MUC-6", "word2vec"; not "10-fold", "1990s"), or a word of the kind asked about, which
-    papers write in lower case ("accuracy" for "Which metric ...?", "corpus" for "What dataset ...?",
-    `context.KIND_WORDS`); not "Table", "Sections", "We"."""
+    with a letter ("F1", "MUC-6", "word2vec"; not "10-fold", "1990s"), or, for "Which metric ...?", a metric's
+    name in lower case ("accuracy", "precision": `context.KIND_WORDS`; a dataset's kind words, "corpus",
+    "corpora", name none); not "Table", "Sections", "We"."""
     from papercli.context import KIND_WORDS
 
     m = _ASKS_FOR_A_NAME.search(question)
-    noun = m["kind"].lower() if m else ""
-    kind = "dataset" if noun.startswith(("data", "corp", "treebank", "benchmark")) else "metric" if noun.startswith(
-        "metric") else None
-    kind_words = set(KIND_WORDS[kind].split()) if kind else set()
+    kind_words = set(KIND_WORDS["metric"].split()) if m and m["kind"].lower().startswith("metric") else set()
     asked = {w.lower() for w in _WORD.findall(question)}
     for k, w in enumerate(_WORD.findall(without_citations(text))):
         low = w.lower()
