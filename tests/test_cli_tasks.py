@@ -622,6 +622,10 @@ def test_a_question_for_a_name_is_answered_with_one(tmp_path):
     assert has_a_name("Precision is the share of correct links.", "Which metric do they report?")
     assert not has_a_name("Precision is the share of correct links.", "What corpus do they use?")
     assert has_a_name("WordNet serves as our lexicon.", "What lexical resource do they use?")  # first word: mixed case
+    # a narrative citation names a work, not what the paper used; "the URL" names nothing; metric names as stems
+    assert not has_a_name("We use the corpus of Pang and Lee (2004).", "What dataset do they use?")
+    assert not has_a_name("It will be available on-line (the URL is below).", "What dataset do they use?")
+    assert has_a_name("We were not able to achieve accuracies comparable to theirs.", "Which metric do they report?")
     paper = tmp_path / "rare.md"
     paper.write_text(
         "# Tagging Rare Words with Character Models\n\n## Abstract\n\nWe tag rare words with a character model.\n\n"

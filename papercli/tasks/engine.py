@@ -63,8 +63,11 @@ _ASKS_FOR_A_NAME = re.compile(  # "What dataset ...?", "Which metric ...?", "Wha
     r"architectures?|embeddings?|packages?|databases?|ontolog(?:y|ies))\b", re.I)
 _NOT_A_NAME = frozenset("table tables figure figures fig section sections sec eq equation equations appendix "
                         "appendices chapter chapters we our in the this these those it its a an for to as on at by "
-                        "of if when while however i they their there here then thus also both each".split())
+                        "of if when while however i they their there here then thus also both each "
+                        "url http nlp ai pdf".split())  # (generic acronyms: "the URL", "NLP systems")
 _WORD = re.compile(r"[^\W_][\w'’.+-]*[\w+]|[^\W_]")
+_NARRATIVE_CITATION = re.compile(  # "Turney (2002)", "Pang and Lee (2004)", "Brown et al. (1993a)"
+    r"\b[A-Z][\w'’-]+(?:(?:,? (?:and|&) | )[A-Z][\w'’-]+| et al\.?)?'?s? \((?:19|20)\d\d[a-z]?\)")
 
 
 def asks_for_a_name(question: str) -> bool:
@@ -72,25 +75,29 @@ def asks_for_a_name(question: str) -> bool:
 
 
 def has_a_name(text: str, question: str) -> bool:
-    """A name the question does not use, outside citations: a capitalised word past the first ("the Penn
-    Treebank"), an acronym or a mixed-case word anywhere ("WordNet", "BLEU"), a word with digits that starts
-    with a letter ("F1", "MUC-6", "word2vec"; not "10-fold", "1990s"), or, for "Which metric ...?", a metric's
-    name in lower case ("accuracy", "precision": `context.KIND_WORDS`; a dataset's kind words, "corpus",
+    """A name the question does not use, outside citations ("Turney (2002) reports" names a work, not what
+    the paper used): a capitalised word past the first ("the Penn Treebank"), an acronym or a mixed-case
+    word anywhere ("WordNet", "BLEU"), a word with digits that starts with a letter ("F1", "MUC-6",
+    "word2vec"; not "10-fold", "1990s"), or, for "Which metric ...?", a metric's name in lower case
+    ("accuracies", "precision": `context.KIND_WORDS`, matched as stems; a dataset's kind words, "corpus",
     "corpora", name none); not "Table", "Sections", "We"."""
     from papercli.context import KIND_WORDS
+    from papercli.features import content_stems
 
     m = _ASKS_FOR_A_NAME.search(question)
-    kind_words = set(KIND_WORDS["metric"].split()) if m and m["kind"].lower().startswith("metric") else set()
+    metric = bool(m) and m["kind"].lower().startswith("metric")
+    kind_stems = set(content_stems(KIND_WORDS["metric"])) if metric else set()
     asked = {w.lower() for w in _WORD.findall(question)}
-    for k, w in enumerate(_WORD.findall(without_citations(text))):
+    text = without_citations(_NARRATIVE_CITATION.sub(" ", text))
+    for k, w in enumerate(_WORD.findall(text)):
         low = w.lower()
         if low in _NOT_A_NAME or low in asked:
             continue
         letters = sum(c.isalpha() for c in w)
         if (letters >= 2 and sum(c.isupper() for c in w) >= 2 or w[0].isalpha() and any(c.isdigit() for c in w)
-                or k > 0 and w[0].isupper() and letters > 1 or low in kind_words):
+                or k > 0 and w[0].isupper() and letters > 1):
             return True
-    return False
+    return bool(kind_stems & set(content_stems(text)))
 
 
 def typed_answers(question: str, texts: list[str]) -> list[int]:
