@@ -59,7 +59,7 @@ def cli(*args):
 
 NUM = (int, float)
 ASK_SCHEMA = {"question": str, "answer": (str, type(None)), "found": bool, "confidence": NUM, "missing": list,
-              "covered": bool, "source": (dict, type(None)), "evidence": list}
+              "covered": bool, "source": (dict, type(None)), "evidence": list, "lacks": (str, type(None))}
 SOURCE_SCHEMA = {"document": str, "page": int, "sentence": str}
 EVIDENCE_SCHEMA = {"document": str, "page": int, "text": str, "score": NUM}
 SUMMARY_SCHEMA = {"document": str, "title": str, "pages": int, "sections": list, "words": int, "summary": list}
@@ -661,6 +661,24 @@ def test_a_question_for_a_number_is_answered_with_one():
     assert typed_answers("How many sentences are in the test set?", ["It holds 2000 sentences.", "It works."]) == [0]
     r = json.loads(cli("ask", SAMPLES / "sleep-exams.pdf", "What was the mean sleep duration?", "-f", "json").stdout)
     assert r["found"] and "6.9 hours" in r["source"]["sentence"], r
+
+
+
+def test_a_question_for_a_number_no_top_sentence_gives_is_refused(tmp_path):
+    """"How many words per second does it tag?" of a paper that gives no number near its words: no sentence
+    to quote, so "not found", saying why (before, a sentence without a number was quoted as the answer)."""
+    from papercli.tasks.render import _why_not
+
+    paper = tmp_path / "tagger.md"
+    paper.write_text("# A Practical Tagger\n\n## 1 Introduction\n\nThe tagger processes words quickly and "
+                     "reliably. Speed matters when a tagger processes large collections of words. The tagger "
+                     "is robust, efficient and accurate. Its speed makes it practical for every corpus.\n",
+                     encoding="utf-8")
+    r = json.loads(cli("ask", paper, "How many words per second does the tagger process?", "-f", "json").stdout)
+    assert not r["found"] and r["covered"] and r["lacks"] == "a number" and r["evidence"], r
+    assert _why_not(r) == "none of the best evidence sentences gives a number"
+    r = json.loads(cli("ask", SAMPLES / "sleep-exams.pdf", "How many students took part?", "-f", "json").stdout)
+    assert r["found"] and r["lacks"] is None, r
 
 
 def test_a_text_without_sentence_breaks_keeps_the_word_budget(tmp_path):

@@ -7,7 +7,9 @@ The result of a question is a plain dict (the JSON schema of the command):
      "source": {"document", "page", "sentence"} | None,
      "evidence": [{"document", "page", "text", "score"}, ...],
      "missing": [question words the papers never mention, ...],
-     "covered": bool (the papers mention enough of the question's content words, and every name it asks about)}
+     "covered": bool (the papers mention enough of the question's content words, and every name it asks about),
+     "lacks": str|None (a refusal because none of the ten best quotable sentences holds what the question asks
+                        for: "a number" for "How many ...?")}
 An answer needs papers that mention enough of the question's content words and a confident enough
 evidence ranking (both cut points calibrated: `calibration.json`, papercli/train/calibrate.py).
 "document" is the input path as given ("-" for stdin; folder members as folder/…/file).
@@ -129,6 +131,7 @@ def answer_to_dict(answer, papers: list[Paper]) -> dict:
         "evidence": [ev(e) for e in answer.evidence],
         "missing": list(answer.missing),
         "covered": answer.covered,
+        "lacks": answer.lacks,
     }
 
 

@@ -140,6 +140,7 @@ class Answer:
     covered: bool = True                  # a paper mentions Engine.min_coverage of the question's words and its names
     coverage: float = 1.0                 # share of the question's content words the papers mention
     names_missing: list[str] = field(default_factory=list)  # names the question asks about that the papers lack
+    lacks: str | None = None              # refused: what the question asks for that no top sentence holds ("a number")
 
 
 def resolve_device(device: str = "auto") -> str:
@@ -265,6 +266,10 @@ class Engine:
         # a question that asks for a number or a name is answered by a sentence that has one ("... was 6.9 hours",
         # "... WORDNET 1.7.1 ..."), the best three such among the quotable ones; else the best three quotable ones
         typed = typed_answers(question, [evidence(k).text for k in pool])
+        if pool and not typed and asks_for_a_number(question):  # "How many words per second ...?" of a paper
+            self.timings["decode"] = time.perf_counter() - t1  # that gives no speed: no sentence to quote
+            return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
+                          coverage=coverage, lacks="a number")
         candidates = [pool[i] for i in typed][:3] or pool[:3] or order[:3]
         k, i, j, span_prob = self._best_span(ctx, out, candidates, prob)
         if span_prob >= MIN_SPAN_PROB:
