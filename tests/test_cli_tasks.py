@@ -659,6 +659,8 @@ def test_a_question_for_a_number_is_answered_with_one():
     assert typed_answers("How many layers does the architecture have?", cited) == [2]
     assert typed_answers("When was the first technique proposed?", cited) == [0, 2]
     assert typed_answers("How many sentences are in the test set?", ["It holds 2000 sentences.", "It works."]) == [0]
+    bracketed = ["Its accuracy is comparable to other taggers [Church, 1988, Merialdo, 1991].", "It reaches 96%."]
+    assert typed_answers("What accuracy does the tagger achieve?", bracketed) == [1]  # (A92-1018)
     r = json.loads(cli("ask", SAMPLES / "sleep-exams.pdf", "What was the mean sleep duration?", "-f", "json").stdout)
     assert r["found"] and "6.9 hours" in r["source"]["sentence"], r
 

@@ -42,6 +42,7 @@ _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
 _REFERENCE = re.compile(r"(?:\b(?:sections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|chapters?|appendix)|§)"
                         r"[\s-]*\d+(?:\.\d+)*", re.I)  # "Section 3", "Section-3", "Table 4": a pointer, not a number
 _STOP = re.compile(r"[.!?][\"”’)\]]*\s*$")
+_BRACKET_CITATION = re.compile(r"\[[A-Z][^\]]*?\b(?:19|20)\d\d[a-z]?\]")  # "[Church, 1988, Merialdo, 1991]"
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:when|years?)\b", re.I)
 
 
@@ -51,9 +52,9 @@ def asks_for_a_number(question: str) -> bool:
 
 def has_a_number(text: str, years: bool = True) -> bool:
     """Digits or a number word, not counting pointers ("Section 3", "Table 4", "§6"), nor, unless `years`,
-    a citation's year ("(Hobbs 1986)", "Feng and Hirst (2014)"; "2000 sentences" counts)."""
+    a citation's year ("(Hobbs 1986)", "Feng and Hirst (2014)", "[Church, 1988]"; "2000 sentences" counts)."""
     text = _REFERENCE.sub(" ", text)
-    return bool(_NUMBER.search(text if years else without_citations(text)))
+    return bool(_NUMBER.search(text if years else without_citations(_BRACKET_CITATION.sub(" ", text))))
 
 
 _ASKS_FOR_A_NAME = re.compile(  # "What dataset ...?", "Which metric ...?", "What lexical resource ...?"
