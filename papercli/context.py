@@ -203,10 +203,11 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
                               *(content_stems(title) for title in titles))
     vocab |= {irregular[t] for t in vocab if t in irregular}  # "slept" mentions "sleep"
 
-    bases = {derivation_base(t) for t in vocab}
-
     def known(t: str) -> bool:  # and "slept" is mentioned by "sleep", "parser" by "parsing", "correctly" by "correct"
-        return t in vocab or irregular.get(t) in vocab or derivation_base(t) in bases
+        if t in vocab or irregular.get(t) in vocab:
+            return True
+        base = derivation_base(t)  # a paper's stem with the same base: the base itself, or it with an ending
+        return any(v in vocab and derivation_base(v) == base for v in (base, base + "er", base + "li"))
 
     def mentioned(stems) -> bool:
         return all(map(known, stems)) or len(stems) == 1 and any(map(known, kinds.get(stems[0], ())))

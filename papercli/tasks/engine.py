@@ -15,6 +15,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from papercli.context import (Context, EncodedDocument, build_context, context_inputs, question_names,
@@ -75,6 +76,14 @@ def asks_for_a_name(question: str) -> bool:
     return bool(_ASKS_FOR_A_NAME.search(question))
 
 
+@lru_cache(maxsize=1)
+def _metric_stems() -> frozenset[str]:
+    from papercli.context import KIND_WORDS
+    from papercli.features import content_stems
+
+    return frozenset(content_stems(KIND_WORDS["metric"]))
+
+
 def has_a_name(text: str, question: str) -> bool:
     """A name the question does not use, outside citations ("Turney (2002) reports" names a work, not what
     the paper used): a capitalised word past the first ("the Penn Treebank"), an acronym or a mixed-case
@@ -82,12 +91,10 @@ def has_a_name(text: str, question: str) -> bool:
     "word2vec"; not "10-fold", "1990s"), or, for "Which metric ...?", a metric's name in lower case
     ("accuracies", "precision": `context.KIND_WORDS`, matched as stems; a dataset's kind words, "corpus",
     "corpora", name none); not "Table", "Sections", "We"."""
-    from papercli.context import KIND_WORDS
     from papercli.features import content_stems
 
     m = _ASKS_FOR_A_NAME.search(question)
-    metric = bool(m) and m["kind"].lower().startswith("metric")
-    kind_stems = set(content_stems(KIND_WORDS["metric"])) if metric else set()
+    kind_stems = _metric_stems() if m and m["kind"].lower().startswith("metric") else frozenset()
     asked = {w.lower() for w in _WORD.findall(question)}
     text = without_citations(_NARRATIVE_CITATION.sub(" ", text))
     for k, w in enumerate(_WORD.findall(text)):
