@@ -35,7 +35,8 @@ from papercli.train.calibrate import calibration_questions  # noqa: E402
 def record(kind: str, paper: str, question: str, res, answerable: bool, hit1: float | None) -> dict:
     return {"set": kind, "paper": paper, "question": question, "answerable": answerable,
             "confidence": round(res.confidence, 6), "missing": len(res.missing), "covered": res.covered,
-            "coverage": round(res.coverage, 4), "refused": res.refused, "hit1": hit1}
+            "coverage": round(res.coverage, 4), "refused": res.refused, "hit1": hit1,
+            "evidence": [e.text for e in res.evidence], "answer": res.answer}
 
 
 def summarize(path: str) -> dict:
