@@ -1,9 +1,11 @@
 """On-disk cache of extracted documents and their token ids, keyed by file content.
 
 Layout (all JSON, written atomically):
-    <cache dir>/v<VERSION>-<code>/docs/<sha256 of the file bytes>.json                     Document.to_dict()
-    <cache dir>/v<VERSION>-<code>/tokens/<sha256 of (file hash, tokenizer hash, VERSION)>.json  EncodedDocument fields
-<code> is a short hash of the extraction and encoding source files: editing them starts a fresh cache.
+    <cache dir>/v<VERSION>-<code>/docs/<key>.json                                      Document.to_dict()
+    <cache dir>/v<VERSION>-<code>/tokens/<sha256 of (key, tokenizer hash, VERSION)>.json  EncodedDocument fields
+<key> is the sha256 of (the file's sha256, its lower-case suffix): the same bytes read as .md (Markdown) and
+as .txt (plain text) are different documents. <code> is a short hash of the extraction and encoding source
+files and the hyphenation lexicon: editing them starts a fresh cache.
 
 The cache dir is $PAPERCLI_CACHE_DIR, else $XDG_CACHE_HOME/papercli, else ~/.cache/papercli.
 A damaged or unreadable entry is a miss; a failed write is ignored (the cache is an optimisation).
@@ -22,11 +24,11 @@ from papercli.context import EncodedDocument
 from papercli.ingest.document import Document
 
 VERSION = 2  # bump when the Document or the EncodedDocument layout changes
-_CODE = ("ingest/*.py", "features.py", "context.py", "tokenizer.py")  # code whose output is cached
+_CODE = ("ingest/*.py", "ingest/words.tsv.gz", "features.py", "context.py", "tokenizer.py")  # cached output's sources
 
 
 def code_fingerprint() -> str:
-    """Short hash of the extraction / encoding source, so that changing that code starts a fresh cache."""
+    """Short hash of the extraction / encoding source and data, so that changing them starts a fresh cache."""
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parent
     for pattern in _CODE:
@@ -41,6 +43,11 @@ def default_dir() -> Path:
         return Path(os.environ["PAPERCLI_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "papercli"
+
+
+def document_key(path: str | os.PathLike) -> str:
+    """Cache key of a file: its content and how it is parsed (its lower-case suffix: .md Markdown, .txt text)."""
+    return hashlib.sha256(f"{file_hash(path)}:{Path(path).suffix.lower()}".encode()).hexdigest()
 
 
 def file_hash(path: str | os.PathLike) -> str:
@@ -106,7 +113,7 @@ class Cache:
         if path == "-" or password is not None or not self.enabled or not Path(path).is_file():
             return ingest.load_document(path, password), None
         try:
-            key = file_hash(path)
+            key = document_key(path)
         except OSError:
             return ingest.load_document(path, password), None  # let ingest report the error
         cached = self._read(self.doc_path(key))

@@ -40,11 +40,25 @@ class Format(str, Enum):
     jsonl = "jsonl"
 
 
-def err(msg: str) -> None:
-    """One line on stderr, no traceback (control characters and line breaks of file names shown escaped)."""
+def _shown(text: str) -> str:
+    """`text` for one line of a terminal: control characters and line breaks (of file names) shown escaped."""
     from papercli.io import printable
 
-    print(f"papercli: {printable(msg).replace(chr(10), chr(92) + 'n')}", file=sys.stderr, flush=True)
+    return printable(text).replace("\n", "\\n")
+
+
+def err(msg: str) -> None:
+    """One line on stderr, no traceback."""
+    print(f"papercli: {_shown(msg)}", file=sys.stderr, flush=True)
+
+
+_said_interrupted = False  # a command has said how far it got: `main` adds no second "interrupted" line
+
+
+def _interrupted(msg: str) -> None:
+    global _said_interrupted
+    _said_interrupted = True
+    err(msg)
 
 
 def _version(value: bool) -> None:
@@ -65,6 +79,33 @@ def _root(version: Optional[bool] = typer.Option(None, "--version", callback=_ve
 # --- ingest: extract, info, bench extract ---
 
 _EXT = {"text": ".txt", "md": ".md", "json": ".json", "jsonl": ".jsonl"}
+
+
+def _expand(paths: list[str], exclude: Optional[str] = None) -> list[str]:
+    """The inputs, folders expanded (`papercli.ingest.expand_inputs`); one line says which files of a folder
+    were left out as papercli's own outputs. A bad PAPERCLI_MAX_MB / _PAGES is a usage error (exit 2)."""
+    from papercli.ingest import LimitError, check_limits, expand_inputs
+
+    try:
+        check_limits()
+    except LimitError as e:
+        err(str(e))
+        raise typer.Exit(EXIT_FATAL)
+    skipped: list[str] = []
+    inputs = expand_inputs(paths, exclude=exclude, skipped=skipped)
+    if len(skipped) == 1:
+        err(f"skipped 1 file that looks like a papercli output ({os.path.basename(skipped[0])}); name it to read it")
+    elif skipped:
+        names = ", ".join(os.path.basename(f) for f in skipped[:3]) + (", ..." if len(skipped) > 3 else "")
+        err(f"skipped {len(skipped)} files that look like papercli outputs ({names}); name them to read them")
+    return inputs
+
+
+def _to_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _load_all(paths: list[str], password: Optional[str], warn: bool = True):
@@ -111,7 +152,9 @@ def extract(
     paths: list[str] = typer.Argument(..., help="PDF, .txt or .md files, folders (recursive), or - for stdin."),
     fmt: Format = typer.Option(Format.text, "--format", "-f",
                                help="text: clean text (no references); md: Markdown with headings and "
-                                    "references; json/jsonl: full structure with pages."),
+                                    "references; json/jsonl: full structure with pages. Text and Markdown "
+                                    "shown in a terminal have control characters escaped (\\xNN); files and "
+                                    "pipes get them as they are."),
     output: Optional[str] = typer.Option(None, "--output", "-o",
                                          help="Output file, or folder (one file per input) when it is a "
                                               "folder, ends with /, or has no suffix and there are several "
@@ -121,10 +164,9 @@ def extract(
     """Extract clean text, Markdown or JSON (sentences with pages) from papers."""
     from pathlib import Path
 
-    from papercli.ingest import expand_inputs
-    from papercli.io import output_names, write_atomic
+    from papercli.io import output_names, printable, write_atomic
 
-    inputs = expand_inputs(paths, exclude=output if output and Path(output).is_dir() else None)  # not our outputs
+    inputs = _expand(paths, exclude=output if output and Path(output).is_dir() else None)  # not our outputs
     to_dir = output is not None and (Path(output).is_dir() or output.endswith(("/", os.sep))
                                      or len(inputs) > 1 and not Path(output).suffix)
     if to_dir:
@@ -164,6 +206,8 @@ def extract(
             except OSError as e:
                 err(f"{output}: cannot write ({e.strerror or e})")
                 raise typer.Exit(EXIT_FATAL)
+        elif fmt.value in ("text", "md") and _to_terminal():  # no escape sequence of a paper reaches the terminal
+            sys.stdout.write(printable(out))
         else:
             sys.stdout.write(out)
     _exit_for(ok, len(inputs))
@@ -178,29 +222,28 @@ def info(
     """Title, pages, words, sections, abstract found, warnings of each paper."""
     import json
 
-    from papercli.ingest import expand_inputs
-
-    inputs = expand_inputs(paths)
+    inputs = _expand(paths)
     rows = []
     for path, doc in _load_all(inputs, password, warn=False):  # info shows the warnings itself
         row = {"file": path, "title": doc.title, "authors": doc.authors, "pages": doc.pages,
                "words": doc.word_count(), "sections": [s.heading for s in doc.sections if s.heading],
                "abstract": bool(doc.abstract), "references": len(doc.references), "warnings": doc.warnings}
         rows.append(row)
+        title, sections = _shown(row["title"] or "(none)"), _shown("; ".join(row["sections"]) or "(none)")
         if fmt.value == "text":
-            print(f"{path}\n  title: {row['title'] or '(none)'}\n  pages: {row['pages']}  words: {row['words']}"
+            print(f"{_shown(path)}\n  title: {title}\n  pages: {row['pages']}  words: {row['words']}"
                   f"  sections: {len(row['sections'])}  abstract: {'yes' if row['abstract'] else 'no'}"
                   f"  references: {row['references']}")
             for w in doc.warnings:
-                print(f"  warning: {w}")
+                print(f"  warning: {_shown(w)}")
         elif fmt.value == "md":
             if len(rows) > 1:
                 print()
-            print(f"## {path}\n\n- title: {row['title'] or '(none)'}\n- pages: {row['pages']}\n- words: {row['words']}"
-                  f"\n- sections: {'; '.join(row['sections']) or '(none)'}\n"
+            print(f"## {_shown(path)}\n\n- title: {title}\n- pages: {row['pages']}\n- words: {row['words']}"
+                  f"\n- sections: {sections}\n"
                   f"- abstract: {'yes' if row['abstract'] else 'no'}\n- references: {row['references']}")
             for w in doc.warnings:
-                print(f"- warning: {w}")
+                print(f"- warning: {_shown(w)}")
         elif fmt.value == "jsonl":
             print(json.dumps(row, ensure_ascii=False))
     if fmt.value == "json" and rows:
@@ -264,9 +307,11 @@ def bench_attention(
     bench_attention.run(sizes, heads, head_dim, dev, dtype, fmt.value, dense_max_s=dense_max_s, plot=plot)
 
 
-# --- train: tokenizer, model ---
+# --- train: tokenizer, model, keywords, lexicon, calibrate ---
 
-train_app = typer.Typer(no_args_is_help=True, help="Train the tokenizer and the LongNet model on the corpus.")
+train_app = typer.Typer(no_args_is_help=True, help="Train on the corpus: the tokenizer, the LongNet model, the "
+                                                    "summary keyword weights, the refusal calibration and the "
+                                                    "hyphenation lexicon.")
 app.add_typer(train_app, name="train")
 
 
@@ -371,7 +416,7 @@ def train_calibrate_cmd(
     print(json.dumps(write_calibration(Engine.load(model, "cpu"), model, papers=papers, data=data), indent=2))
 
 
-# --- eval: summarize, qa, needle ---
+# --- eval: summarize, qa, reader, needle ---
 
 _MODEL_OPT = typer.Option(None, "--model", help="Model directory (default: the shipped model, if any).")
 _OUT_OPT = typer.Option(None, "--out", help="Directory for the JSON results and the PNG chart.")
@@ -485,7 +530,6 @@ def ask(
     from pathlib import Path
 
     from papercli.cache import Cache
-    from papercli.ingest import expand_inputs
     from papercli.tasks import ask as task
     from papercli.tasks import render
 
@@ -529,7 +573,7 @@ def ask(
             raise typer.Exit(EXIT_FATAL)
     out_fmt = (fmt.value if fmt else ("jsonl" if questions is not None else "text"))
 
-    inputs = expand_inputs(paths)
+    inputs = _expand(paths)
     cache = Cache(enabled=not no_cache)
     papers, failed = task.load_papers(inputs, password, cache, err, with_abstract=True)
     if not papers:
@@ -552,22 +596,70 @@ def ask(
             sys.stdout.write("\n")
         render.emit("ask", r, out_fmt)
     if results:
-        sys.stdout.write(render.render_many("ask", results, "json"))
+        sys.stdout.write(render.render_many(results))
     if failed or failed_questions:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+_STAMPS = ".papercli-summarize.json"  # in a `summarize -o` folder: {"outputs": {file name: _summary_stamp}}
+_MODEL_FILES = ("model.safetensors", "config.json", "tokenizer.model", "keywords.json")  # what summaries use
+
+
+def _summary_stamp(fmt: str, sentences: Optional[int], words: Optional[int], model: Optional[str]) -> str:
+    """Short hash of what a summary depends on besides its paper: format, length, and the model (its folder,
+    and the size and mtime of the files summaries use)."""
+    import hashlib
+    import json
+
+    from papercli.tasks.engine import find_model_dir
+
+    try:
+        d = find_model_dir(model).resolve()
+        used = [str(d), {f.name: [f.stat().st_size, f.stat().st_mtime_ns] for f in map(d.joinpath, _MODEL_FILES)
+                         if f.exists()}]
+    except OSError:  # no model: loading it says so
+        used = None
+    options = {"format": fmt, "sentences": sentences, "words": words, "model": used}
+    return hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _read_stamps(folder: str) -> dict[str, str]:
+    """Output file name -> the stamp it was made with, from the folder's sidecar ({} when missing or damaged)."""
+    import json
+    from pathlib import Path
+
+    try:
+        outputs = json.loads((Path(folder) / _STAMPS).read_text(encoding="utf-8"))["outputs"]
+        return {name: stamp for name, stamp in outputs.items() if isinstance(stamp, str)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _write_stamps(folder: str, stamps: dict[str, str]) -> None:
+    from pathlib import Path
+
+    from papercli.io import write_json
+
+    try:
+        write_json(Path(folder) / _STAMPS, {"outputs": stamps})
+    except OSError:  # the outputs are then redone next time
+        pass
 
 
 @app.command()
 def summarize(
     paths: list[str] = typer.Argument(..., help="PDF, .txt or .md files, folders (recursive), or - for stdin."),
     output: Optional[str] = typer.Option(None, "--output", "-o",
-                                         help="Folder for the summaries, one file per paper (<file name>.<format>); "
-                                              "without it, summaries go to stdout."),
+                                         help="Folder for the summaries, one file per paper named after it "
+                                              "(paper.pdf.txt, .md, .json or .jsonl); without it, summaries go "
+                                              "to stdout."),
     sentences: Optional[int] = typer.Option(None, "--sentences", "-n", min=1, help="Summary length in sentences."),
     words: Optional[int] = typer.Option(None, "--words", "-w", min=1,
                                         help="Summary length in words (default 200, the evaluation budget)."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, md, json or jsonl."),
-    force: bool = typer.Option(False, "--force", help="Redo papers whose output file is newer than the paper (they are skipped otherwise)."),
+    force: bool = typer.Option(False, "--force", help="Redo papers whose output file is newer than the paper and "
+                                                      "made with the same options and model (they are skipped "
+                                                      "otherwise)."),
     model: Optional[str] = _TASK_MODEL_OPT,
     device: Device = _TASK_DEVICE_OPT,
     max_tokens: int = _TASK_MAX_TOKENS_OPT,
@@ -580,7 +672,6 @@ def summarize(
     from tqdm import tqdm
 
     from papercli.cache import Cache
-    from papercli.ingest import expand_inputs
     from papercli.io import output_names, write_atomic
     from papercli.tasks import ask as task
     from papercli.tasks import render
@@ -589,7 +680,7 @@ def summarize(
     if sentences is not None and words is not None:
         err("give --sentences or --words, not both")
         raise typer.Exit(EXIT_FATAL)
-    inputs = expand_inputs(paths, exclude=output)  # earlier summaries in an input folder are no input
+    inputs = _expand(paths, exclude=output)  # earlier summaries in an input folder are no input
     batch = len(inputs) > 1 or any(p != "-" and Path(p).is_dir() for p in paths)
     targets: dict[str, Path] = {}
     if output is not None:
@@ -603,9 +694,12 @@ def summarize(
             raise typer.Exit(EXIT_FATAL)
         names = output_names(inputs, _EXT[fmt.value])
         targets = {p: Path(output) / names[p] for p in inputs}
-    def up_to_date(p: str) -> bool:  # like make: an output older than its paper is redone
+        stamp, stamps = _summary_stamp(fmt.value, sentences, words, model), _read_stamps(output)
+
+    def up_to_date(p: str) -> bool:  # like make: an output older than its paper, or made otherwise, is redone
         try:
-            return p != "-" and targets[p].stat().st_mtime >= Path(p).stat().st_mtime
+            return (p != "-" and stamps.get(targets[p].name) == stamp
+                    and targets[p].stat().st_mtime >= Path(p).stat().st_mtime)
         except OSError:
             return False
 
@@ -621,7 +715,12 @@ def summarize(
         if bar.disable:
             err(msg)
         else:
-            tqdm.write(f"papercli: {msg}", file=sys.stderr)
+            tqdm.write(f"papercli: {_shown(msg)}", file=sys.stderr)
+
+    def write_collected() -> None:  # the JSON document of the summaries kept for the end
+        if collected:
+            sys.stdout.write(render.render_many(collected, as_list=len(inputs) > 1))
+            sys.stdout.flush()
 
     try:
         for path in bar:
@@ -658,6 +757,8 @@ def summarize(
                     report(f"{targets[path]}: cannot write ({e.strerror or e})")
                     failed += 1
                     continue
+                stamps[targets[path].name] = stamp
+                _write_stamps(output, stamps)
             elif fmt.value == "json":
                 collected.append(result)
             else:
@@ -665,18 +766,18 @@ def summarize(
                     sys.stdout.write("\n")
                 render.emit("summarize", result, fmt.value)
             done += 1
-    except KeyboardInterrupt:  # say how far the batch got, then stop as interrupted
+    except KeyboardInterrupt:  # write what is done, say how far the batch got, then stop as interrupted
         bar.close()
-        err(f"summarize: interrupted: {done} succeeded, {failed} failed, {skipped} skipped, "
-            f"{len(todo) - done - failed} not done" + (f" -> {output}" if output is not None else ""))
+        write_collected()
+        _interrupted(f"summarize: interrupted: {done} succeeded, {failed} failed, {skipped} skipped, "
+                     f"{len(todo) - done - failed} not done" + (f" -> {output}" if output is not None else ""))
         raise
     bar.close()
-    if collected:
-        sys.stdout.write(render.render_many("summarize", collected, "json", as_list=len(inputs) > 1))
-        sys.stdout.flush()
+    write_collected()
     if batch or output is not None:
         where = f" -> {output}" if output is not None else ""
-        why = " (their output files are newer than the papers; --force writes them again)" if skipped else ""
+        why = (" (their output files are newer than the papers and made with the same options; --force writes "
+               "them again)") if skipped else ""
         err(f"summarize: {done} succeeded, {failed} failed, {skipped} skipped{why}{where}")
     _exit_for(done + skipped, len(inputs))
 
@@ -710,30 +811,23 @@ def _kind(e: BaseException) -> set[str]:
     return {c.__name__ for c in type(e).__mro__}
 
 
-def _one_line(e: BaseException) -> str:
-    """An unexpected error as one line: "FILE: reason" for a file error, else the error's type and first line."""
-    if isinstance(e, OSError) and e.strerror:
-        return f"{e.filename}: {e.strerror}" if e.filename else e.strerror
-    first = next((ln for ln in str(e).splitlines() if ln.strip()), "")
-    return f"{type(e).__name__}: {first}" if first else type(e).__name__
-
-
 def main() -> None:
     """The console script: usage errors are one line on stderr (exit 2), like every other error. Ctrl-C
     says "interrupted" (exit 130); a closed pipe (`papercli extract x.pdf | head`) ends papercli quietly,
     as it ends `cat` (SIGPIPE, exit 141)."""
+    global _said_interrupted
     import signal
+
+    from papercli.io import one_line
 
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if os.environ.get("NO_COLOR"):
         os.environ["TERM"] = "dumb"  # rich (help) then prints no escape codes at all
+    _said_interrupted = False
     try:
-        code = app(prog_name="papercli", standalone_mode=False)
-        if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this code, silently
-            err("interrupted")
+        code = app(prog_name="papercli", standalone_mode=False)  # typer turns Ctrl-C into 130, silently
     except (KeyboardInterrupt, typer.Abort):
-        err("interrupted")
         code = EXIT_INTERRUPTED
     except Exception as e:
         kinds = _kind(e)
@@ -744,6 +838,8 @@ def main() -> None:
         elif os.environ.get("PAPERCLI_DEBUG"):
             raise
         else:  # an error no command handles (a missing --data file, the GPU out of memory): one line, never a traceback
-            err(f"{_one_line(e)} (PAPERCLI_DEBUG=1 shows the traceback)")
+            err(f"{one_line(e)} (PAPERCLI_DEBUG=1 shows the traceback)")
         code = EXIT_FATAL
+    if code == EXIT_INTERRUPTED and not _said_interrupted:
+        err("interrupted")
     sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -6,20 +6,23 @@ import json
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write text to path atomically: a temp file in the same folder, then os.replace.
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """A temp path in the folder of `path` to write to; when the block ends without an error it replaces
+    `path` (os.replace), else it is removed. The one way papercli writes a file atomically.
 
     The file gets the mode of the file it replaces, else 0666 less the umask (mkstemp alone gives 0600).
     A symbolic link is followed (its target is replaced); a FIFO, device or socket (/dev/stdout, a named
-    pipe) is written into directly, never replaced.
+    pipe) is yielded itself, written into directly, never replaced.
     """
     path = Path(os.path.realpath(path))
     if path.exists() and not path.is_file():
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
+        yield path
         return
     try:
         mode = path.stat().st_mode & 0o7777
@@ -28,9 +31,9 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        yield Path(tmp)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
@@ -41,6 +44,12 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         raise
 
 
+def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write text (UTF-8) or bytes to path atomically (`atomic_path`)."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -48,6 +57,14 @@ def printable(text: str) -> str:
     """`text` with control characters (an ESC in a file name or a question) shown as \\xNN, never sent to
     the terminal; newlines and tabs are kept."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def one_line(e: BaseException) -> str:
+    """An error as one line: "FILE: reason" for a file error, else its type and the first line of its message."""
+    if isinstance(e, OSError) and e.strerror:
+        return f"{e.filename}: {e.strerror}" if e.filename else e.strerror
+    first = next((ln.strip() for ln in str(e).splitlines() if ln.strip()), "")
+    return f"{type(e).__name__}: {first}" if first else type(e).__name__
 
 
 def write_json(path: str | os.PathLike, obj, indent: int = 1) -> None:

@@ -53,6 +53,8 @@ def train_tokenizer(texts, out_file: str | Path, vocab_size: int = 16000, seed_s
         eos_id=-1, control_symbols=list(SPECIALS), input_sentence_size=seed_sentences,
         shuffle_input_sentence=True, max_sentence_length=4096, num_threads=2, normalization_rule_name="nmt_nfkc",
     )
+    from papercli.io import write_atomic
+
     Path(out_file).parent.mkdir(parents=True, exist_ok=True)
-    Path(out_file).write_bytes(buf.getvalue())
+    write_atomic(out_file, buf.getvalue())
     return Tokenizer(out_file)

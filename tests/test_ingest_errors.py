@@ -184,9 +184,12 @@ def test_no_color_means_no_escape_codes_in_usage_errors():
 
 
 def test_bad_limits_do_not_crash():
-    for value in ("inf", "nan", "lots"):
+    """inf: no limit; a value that is no positive number: one usage-error line naming the variable, exit 2."""
+    assert cli("info", SAMPLE, env={"PAPERCLI_MAX_PAGES": "inf"}).returncode == 0
+    for value in ("nan", "lots", "0"):
         r = cli("info", SAMPLE, env={"PAPERCLI_MAX_PAGES": value})
-        assert r.returncode == 0 and "Traceback" not in r.stderr
+        assert r.returncode == 2 and r.stderr.splitlines() == [
+            f"papercli: PAPERCLI_MAX_PAGES={value!r}: must be a positive number (or inf)"]
 
 
 def test_bench_attention_bad_lengths():

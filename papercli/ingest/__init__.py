@@ -1,19 +1,22 @@
 """Ingestion: any supported input (PDF, .txt, .md, stdin) -> Document. Never imports torch.
 
 `load_document` raises `IngestError` with a one-line message naming the file for every bad input.
-Limits: PAPERCLI_MAX_PAGES (default 2000) and PAPERCLI_MAX_MB (default 200).
+Limits: PAPERCLI_MAX_PAGES (default 2000) and PAPERCLI_MAX_MB (default 200); another value than a positive
+number (or inf) raises `LimitError`.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import sys
 from pathlib import Path
 
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
 
-__all__ = ["Document", "Paragraph", "Section", "Sentence", "IngestError", "load_document", "expand_inputs",
-           "decode_text", "SUFFIXES"]
+__all__ = ["Document", "Paragraph", "Section", "Sentence", "IngestError", "LimitError", "load_document",
+           "expand_inputs", "check_limits", "decode_text", "SUFFIXES"]
 
 SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
 _OCR_HINT = "no text layer (scanned PDF?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
@@ -27,11 +30,28 @@ class IngestError(Exception):
         self.path, self.reason = path, reason
 
 
+class LimitError(ValueError):
+    """A limit variable set to something else than a positive number; str() is one line naming it."""
+
+
 def _limit(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
+    """$name as a positive number (inf: no limit), `default` when unset or empty."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
         return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if math.isnan(value) or value <= 0:
+        raise LimitError(f"{name}={raw!r}: must be a positive number (or inf)")
+    return value
+
+
+def check_limits() -> None:
+    """Raise LimitError when PAPERCLI_MAX_MB or PAPERCLI_MAX_PAGES is set to something else than a positive number."""
+    _limit("PAPERCLI_MAX_MB", 200)
+    _limit("PAPERCLI_MAX_PAGES", 2000)
 
 
 def decode_text(data: bytes, path: str) -> str:
@@ -53,17 +73,29 @@ def decode_text(data: bytes, path: str) -> str:
     return text
 
 
-def expand_inputs(paths: list[str], exclude: str | None = None) -> list[str]:
+# The name papercli gives a text or Markdown output (`papercli.io.output_names`): an input's file name, maybe a
+# counter, and one output suffix: "x.pdf.txt", "x.md.md", "x.pdf-2.txt" (JSON outputs are never read anyway).
+_OUTPUT_NAME = re.compile(r".+\.(?:pdf|txt|md|markdown)(?:-\d+)?\.(?:txt|md)", re.IGNORECASE)
+
+
+def looks_like_output(name: str) -> bool:
+    """True for a file name papercli gives its own text/Markdown outputs ("paper.pdf.txt")."""
+    return bool(_OUTPUT_NAME.fullmatch(name))
+
+
+def expand_inputs(paths: list[str], exclude: str | None = None, skipped: list[str] | None = None) -> list[str]:
     """Folders expand recursively (sorted, symbolic links followed once) to their .pdf/.txt/.md files; other
     paths pass through. Broken links and unreadable subfolders are kept as inputs, so that loading them
-    reports why; files under `exclude` (an output folder inside an input folder) are left out."""
+    reports why; files under `exclude` (an output folder inside an input folder), and files of a folder
+    named like papercli's outputs (`looks_like_output`; appended to `skipped`) are left out. A file named
+    explicitly is always read."""
     skip = os.path.realpath(exclude) if exclude else None
     out = []
     for path in paths:
         if path == "-" or not os.path.isdir(path):
             out.append(path)
             continue
-        found, seen = [], set()
+        found, outputs, seen = [], [], set()
         inside = skip if skip != os.path.realpath(path) else None  # the input folder itself is read
         for root, dirs, files in os.walk(path, followlinks=True, onerror=lambda e: found.append(e.filename)):
             real = os.path.realpath(root)
@@ -73,9 +105,12 @@ def expand_inputs(paths: list[str], exclude: str | None = None) -> list[str]:
             seen.add(real)
             for name in files:
                 f = os.path.join(root, name)
-                if Path(name).suffix.lower() in SUFFIXES and (os.path.isfile(f) or os.path.islink(f)):
-                    found.append(f)
+                if Path(name).suffix.lower() not in SUFFIXES or not (os.path.isfile(f) or os.path.islink(f)):
+                    continue
+                (outputs if looks_like_output(name) else found).append(f)
         out += sorted(found) or [path]  # an empty folder is reported by load_document
+        if skipped is not None:
+            skipped += sorted(outputs)
     return out
 
 
@@ -93,7 +128,7 @@ def _load(path: str, password: str | None) -> Document:
     max_mb = _limit("PAPERCLI_MAX_MB", 200)
     if path == "-" or os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):
         # stdin, a named pipe, /dev/fd/N: read what comes (at most the size limit)
-        name, most = ("<stdin>" if path == "-" else path), int(max_mb * 2**20) + 1
+        name, most = ("<stdin>" if path == "-" else path), -1 if math.isinf(max_mb) else int(max_mb * 2**20) + 1
         if path == "-":
             data = sys.stdin.buffer.read(most)
         else:
@@ -139,19 +174,16 @@ def _nonempty(doc: Document) -> Document:
     return doc
 
 
-def _first_line(e: Exception) -> str:
-    return (str(e).strip().splitlines() or [type(e).__name__])[0]
-
-
 def _load_pdf(path: str, password: str | None, data: bytes | None = None) -> Document:
     import pymupdf
 
     from papercli.ingest.pdf import read_pdf
+    from papercli.io import one_line
 
     try:
         pdf = pymupdf.open(stream=data, filetype="pdf") if data is not None else pymupdf.open(path, filetype="pdf")
     except Exception as e:  # FileDataError, EmptyFileError, MuPDF errors
-        raise IngestError(path, f"corrupt or truncated PDF ({_first_line(e)})") from None
+        raise IngestError(path, f"corrupt or truncated PDF ({one_line(e)})") from None
     with pdf:
         if pdf.needs_pass:
             if password is None:
@@ -166,7 +198,7 @@ def _load_pdf(path: str, password: str | None, data: bytes | None = None) -> Doc
         try:
             doc = read_pdf(path, pdf=pdf)
         except Exception as e:  # MuPDF raises many types on damaged content streams
-            raise IngestError(path, f"unreadable PDF ({_first_line(e)})") from None
+            raise IngestError(path, f"unreadable PDF ({one_line(e)})") from None
         repaired = pdf.is_repaired
     if doc.is_empty:
         if repaired:

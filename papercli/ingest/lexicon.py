@@ -33,8 +33,9 @@ def corpus_words() -> Counter:
 
 
 def count_forms(texts: Iterable[str]) -> Counter:
-    """Word form -> number of `texts` (one per paper) it occurs in, kept when at least MIN_PAPERS. A compound
-    also counts its parts and each hyphenated pair in it ("state-of-the-art": "of-the", "the", ...)."""
+    """Word form -> number of `texts` (one per paper) it occurs in, kept when at least MIN_PAPERS and at least
+    3 characters long. A compound also counts its parts and each hyphenated pair in it ("state-of-the-art":
+    "of-the", "the", ...)."""
     df: Counter = Counter()
     for text in texts:
         forms = set()
@@ -49,12 +50,7 @@ def count_forms(texts: Iterable[str]) -> Counter:
 
 def save(counts: Counter, path: str | Path = FILE) -> None:
     """Write the counts as sorted `word<TAB>papers` lines, gzipped, atomically."""
-    import os
-    import tempfile
+    from papercli.io import atomic_path
 
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+    with atomic_path(path) as tmp, open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
         f.write("".join(f"{w}\t{n}\n" for w, n in sorted(counts.items())).encode("utf-8"))
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)

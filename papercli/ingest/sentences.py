@@ -15,7 +15,6 @@ _ABBREV = {
     "appx", "app", "def", "thm", "lem", "prop", "alg", "est", "min", "max", "avg", "std", "var",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 }
-# Abbreviations after which a following number/label is expected ("Fig. 3", "Sec. 2.1").
 BULLETS = "\u2022\u25aa\u25cf\u25e6"  # list bullets: • ▪ ● ◦
 _BULLET = re.compile(rf"(?<=[.:;!?\"')\]\u201d]) (?=[{BULLETS}] )")  # a list bullet after a sentence or ":"
 _CANDIDATE = re.compile(r"[.!?]+[\"'”’)\]]*\s+")  # closing quotes straight or curly
@@ -25,6 +24,7 @@ _BRACKET = re.compile(r"[(\[{)\]}]")
 BRACKET_REACH = 200  # an opening bracket further back than this many characters is a stray one (OCR, a formula)
 _LIST_NUMBER = re.compile(r"\s(\d{1,2})\.$")  # "... YouTube 2." before an inline list's next item
 _ITEM_TWO, _ITEM_TWO_LATER = re.compile(r"2\.\s"), re.compile(r"\s2\.\s")  # the list's second item follows
+# Abbreviations after which a following number/label is expected ("Fig. 3", "Sec. 2.1").
 _TAKES_A_NUMBER = {"section", "sections", "sec", "secs", "table", "tables", "tab", "figure", "figures", "fig", "figs",
                    "eq", "eqs", "equation", "equations", "step", "steps", "chapter", "ch", "page", "pages", "p", "pp",
                    "algorithm", "example", "line", "lines", "rule", "appendix", "part", "item", "no", "stage", "phase",

@@ -166,12 +166,15 @@ class LongNet(nn.Module):
 
 
 def save_model(model: LongNet, directory: Path) -> None:
-    """Write `model.safetensors` and `config.json` into `directory`."""
+    """Write `model.safetensors` and `config.json` into `directory`, each atomically."""
     from safetensors.torch import save_file
+
+    from papercli.io import atomic_path
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(directory / "model.safetensors"))
+    with atomic_path(directory / "model.safetensors") as tmp:
+        save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp))
     model.cfg.save(directory / "config.json")
 
 

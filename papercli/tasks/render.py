@@ -125,14 +125,10 @@ def render(kind: str, result: dict, fmt: str) -> str:
     return printable(_RENDER[kind][fmt](result))
 
 
-def render_many(kind: str, results: list[dict], fmt: str, as_list: bool = False) -> str:
-    """Several results as one document (json: a list, one result alone unless `as_list`; text/md: separated by
-    a blank line)."""
-    if fmt == "json":
-        return json.dumps(results[0] if len(results) == 1 and not as_list else results, ensure_ascii=False,
-                          indent=1) + "\n"
-    sep = "" if fmt == "jsonl" else "\n"
-    return sep.join(render(kind, r, fmt) for r in results)
+def render_many(results: list[dict], as_list: bool = False) -> str:
+    """Several results as one JSON document: a list (one result alone unless `as_list`)."""
+    return json.dumps(results[0] if len(results) == 1 and not as_list else results, ensure_ascii=False,
+                      indent=1) + "\n"
 
 
 def styled_terminal(stream: TextIO = sys.stdout) -> bool:
@@ -163,13 +159,12 @@ def print_hanging(console, markup: str) -> None:
             console.print(Text.assemble(line[:hang] if i == 0 else " " * hang, part), soft_wrap=True)
 
 
-def emit(kind: str, result: dict, fmt: str, stream: TextIO | None = None) -> None:
+def emit(kind: str, result: dict, fmt: str) -> None:
     """Print one result to stdout: styled text in a colour terminal, plain bytes everywhere else."""
-    stream = stream or sys.stdout
-    if fmt == "text" and styled_terminal(stream):
+    if fmt == "text" and styled_terminal(sys.stdout):
         from rich.console import Console
 
-        print_hanging(Console(file=stream, highlight=False), _RENDER[kind]["text"](result, markup=True))
+        print_hanging(Console(file=sys.stdout, highlight=False), _RENDER[kind]["text"](result, markup=True))
     else:
-        stream.write(render(kind, result, fmt))
-    stream.flush()
+        sys.stdout.write(render(kind, result, fmt))
+    sys.stdout.flush()

@@ -2,7 +2,7 @@
 chosen to cover the words an abstract would likely use (keyword weights, `papercli.keywords`).
 
 Result (the JSON schema of the command):
-    {"document", "title", "pages", "sections": [heading, ...], "words": words in the summary,
+    {"document", "title", "pages", "sections": [heading, ...], "words": words in the summary (not a cut's "…"),
      "summary": [{"text", "page", "score", "sentence"}, ...]}
 "text" is the sentence as the summary shows it, without parenthetical author-year citations
 (`papercli.eval.baselines.summary_texts`); "sentence" is it verbatim as extracted.
@@ -31,6 +31,11 @@ def choose(texts: list[str], scores: list[float], words: int | None = None, sent
                          asides=asides))
 
 
+def _words(text: str) -> int:
+    """Words of a summary text; the "…" that marks a cut is no word."""
+    return sum(1 for w in text.split() if w != "…")
+
+
 def summarize(engine, paper: Paper, words: int | None = None, sentences: int | None = None) -> dict:
     """One forward pass over the paper (must be encoded), then selection."""
     from papercli.eval.baselines import summary_texts
@@ -51,6 +56,6 @@ def summarize(engine, paper: Paper, words: int | None = None, sentences: int | N
         "title": doc.title or Path(paper.path).stem,
         "pages": doc.pages,
         "sections": [s.heading for s in doc.sections if s.heading],
-        "words": sum(len(s["text"].split()) for s in summary),
+        "words": sum(_words(s["text"]) for s in summary),
         "summary": summary,
     }

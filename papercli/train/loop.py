@@ -26,7 +26,7 @@ from safetensors.torch import load_file
 
 from papercli.context import build_context, context_inputs
 from papercli.data import DEFAULT_DATA, iter_records
-from papercli.io import write_json
+from papercli.io import atomic_path, write_atomic, write_json
 from papercli.longnet.model import LongNet, LongNetConfig, save_model
 from papercli.tokenizer import Tokenizer
 from papercli.train.examples import TASKS, Example, TrainingPaper, make_example, prepare_paper
@@ -74,12 +74,10 @@ def prepare_papers(cfg: TrainConfig, tok: Tokenizer) -> list[TrainingPaper]:
         if k % 100 == 0:
             print(f"prepare {k}/{len(recs)}", file=sys.stderr, flush=True)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    with gzip.open(tmp, "wt") as f:
+    with atomic_path(cache) as tmp, gzip.open(tmp, "wt") as f:
         f.write(json.dumps({"key": key}) + "\n")
         for p in papers:
             f.write(json.dumps(p.to_dict()) + "\n")
-    tmp.replace(cache)
     return papers
 
 
@@ -194,12 +192,20 @@ def train(cfg: TrainConfig, model_cfg: LongNetConfig | None = None) -> Path:
     return out / "final"
 
 
+def _log_step(line: str) -> int | None:
+    """The step of a log line; None for a line that does not parse (torn by a crash)."""
+    try:
+        return int(json.loads(line)["step"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def _log_from(path: Path, step: int):
     """The training log opened for appending after `step`: lines of later steps (logged before a crash, then
-    redone from the checkpoint) are dropped."""
+    redone from the checkpoint) and torn lines are dropped."""
     if path.exists():
-        kept = [ln for ln in path.read_text().splitlines(keepends=True) if json.loads(ln)["step"] <= step]
-        path.write_text("".join(kept))
+        kept = [ln + "\n" for ln in path.read_text().splitlines() if (s := _log_step(ln)) is not None and s <= step]
+        write_atomic(path, "".join(kept))
     return open(path, "a")
 
 
