@@ -99,7 +99,7 @@ QUESTION_FILLER = frozenset("many much long often kind kinds type types paper pa
                             "main key primary major get gets got getting take takes took taken make makes made "
                             "give gives gave given go goes went gone achieve achieves achieved obtain obtains "
                             "obtained reach reaches reached yield yields yielded happen happens happened happening "
-                            "stand try tries tried trying besides percentage percent".split())
+                            "stand try tries tried trying besides percentage percent fast".split())  # "fast": "0.4 s a sentence"
 
 # Irregular verb forms, which stemming does not bring together: "How long did they sleep?" is answered by a paper
 # that says "slept" (unambiguous forms only: not "bound", "found", "left", "saw").
@@ -209,12 +209,13 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
         base = derivation_base(t)  # a paper's stem with the same base: the base itself, or it with an ending
         return any(v in vocab and derivation_base(v) == base for v in (base, base + "er", base + "li"))
 
-    def mentioned(stems) -> bool:
-        return all(map(known, stems)) or len(stems) == 1 and any(map(known, kinds.get(stems[0], ())))
+    def mentioned(word: str, stems) -> bool:  # a compound also as one word: "inter-annotator" by "interannotator"
+        return (all(map(known, stems)) or len(stems) == 1 and any(map(known, kinds.get(stems[0], ())))
+                or "-" in word and all(map(known, content_stems(word.replace("-", "")))))
 
     words = {w: content_stems(w) for w in dict.fromkeys(content_words(fold_accents(question))) if len(w) > 1}
     words = {w: stems for w, stems in words.items() if stems and not set(stems) <= filler}
-    return [w for w, stems in words.items() if not mentioned(stems)], len(words)
+    return [w for w, stems in words.items() if not mentioned(w, stems)], len(words)
 
 
 def question_names(question: str) -> set[str]:

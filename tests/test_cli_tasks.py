@@ -5,10 +5,12 @@ checked for structure and grounding only, never for their text: the model may st
 """
 
 import json
+import math
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -327,9 +329,9 @@ def test_summarize_folder_batch_failure_skip_force(tmp_path):
     assert res.exit_code == 1  # one paper failed, the others were written
     assert "broken.pdf" in res.stderr
     assert res.stderr.strip().splitlines()[-1].endswith("2 succeeded, 1 failed, 0 skipped -> " + str(out))
-    files = sorted(p.name for p in out.iterdir())
+    files = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))  # (and the options' record)
     assert files == sorted(f"{m.name}.json" for m in MDS[:2])
-    for f in out.iterdir():
+    for f in out.glob("*.md.json"):
         check_summary(json.loads(f.read_text()))
     assert res.stdout == ""
 
@@ -663,6 +665,76 @@ def test_a_question_for_a_number_is_answered_with_one():
     assert typed_answers("What accuracy does the tagger achieve?", bracketed) == [1]  # (A92-1018)
     r = json.loads(cli("ask", SAMPLES / "sleep-exams.pdf", "What was the mean sleep duration?", "-f", "json").stdout)
     assert r["found"] and "6.9 hours" in r["source"]["sentence"], r
+
+
+def test_number_questions_and_numbers_as_a_reader_means_them():
+    """A metric asked anywhere in the question asks for a number ("What parsing accuracy does ...?", "What UAS
+    ...?", D12-1133, J98-2005, P12-2002); "one" as a pronoun ("one of", "one can") and a heading's number read
+    into a sentence ("2.2 Existing Treebank Formats ...", A97-1014) are no numbers; digits come before number
+    words ("71 patches" before "one tag set", H92-1022)."""
+    from papercli.tasks.engine import asks_for_a_number, has_a_number, typed_answers
+
+    for q in ("What parsing accuracy does the estimated grammar achieve?", "What UAS does it reach on the WSJ?",
+              "What TedEval score does the parser get?", "What inter-annotator agreement was reached?"):
+        assert asks_for_a_number(q), q
+    for q in ("What score function is used?", "What corpus do they use?", "Which metric do they report?"):
+        assert not asks_for_a_number(q), q
+    assert not has_a_number("This is one of the best taggers, and one can see why; no one knows.")
+    assert not has_a_number("2.2 Existing Treebank Formats are described below.")
+    assert has_a_number("We use one hidden layer.") and has_a_number("There are 2.2 million words.")
+    texts = ["Portability from one tag set to another is easy.", "With only 71 patches the error rate is 5.1%."]
+    assert typed_answers("How many patches were learned?", texts) == [1, 0]
+    # a numbered citation is no count ("[8] disambiguates ...", H92-1022), nor "Baum [1972]"; "How fast ...?" asks
+    # for a time (D12-1133: "25 iterations" is no speed)
+    assert typed_answers("How many words per second does it tag?", ["[8] tags words.", "It tags 900 words/s."]) == [1]
+    assert not has_a_number("Baum [1972] first introduced it.", years=False)
+    assert typed_answers("How fast is the parser?", ["We train for 25 iterations.", "It takes 0.4 s a sentence."]) == [1]
+
+
+def test_what_an_acronym_stands_for_is_answered_by_its_definition(tmp_path):
+    """"What does PRO stand for?": the sentence that defines it (its long form beside it in parentheses, or
+    "X stands for"), wherever the model ranks it; the answer is the long form. D11-1125, N13-1118, P12-2002."""
+    from papercli.tasks.acronyms import asked_acronym, definition
+
+    assert asked_acronym("What does PRO stand for?") == "PRO"
+    assert asked_acronym("What is the full form of MRL?") == "MRL"
+    assert asked_acronym("What does the model mean?") is None and asked_acronym("What is BLEU?") is None
+    assert definition("PRO", "We tune with pairwise ranking optimization (PRO) here.") == \
+        "pairwise ranking optimization (PRO)"
+    assert definition("MRL", "Parsing morphologically rich languages (MRLs) is hard.") == \
+        "morphologically rich languages (MRLs)"
+    assert definition("PoS", "We use part-of-speech (PoS) tags.") == "part-of-speech (PoS)"
+    assert definition("PRO", "PRO (pairwise ranking optimization) scales.") == "PRO (pairwise ranking optimization)"
+    assert definition("PRO", "PRO (Hopkins and May, 2011) scales.") is None  # a citation is no long form
+    assert definition("TLAS", "We report the combined TLAS score.") is None
+    assert definition("TLAS", "TLAS is a new metric defined as the mean of two scores.", weak=True)
+    paper = tmp_path / "tuning.md"
+    paper.write_text(
+        "# Tuning as Ranking\n\n## 1 Introduction\n\nPRO scales to thousands of features. We compare PRO with MERT on "
+        "two language pairs. PRO is stable across runs and fast to train.\n\n## 2 Method\n\nWe present pairwise "
+        "ranking optimization (PRO), which samples pairs of translations and trains a binary classifier on them. "
+        "The classifier ranks the pairs by their BLEU difference.\n", encoding="utf-8")
+    r = json.loads(cli("ask", paper, "What does PRO stand for?", "-f", "json").stdout)
+    assert r["found"] and r["answer"] == "pairwise ranking optimization (PRO)", r
+    assert r["source"]["sentence"].startswith("We present pairwise ranking optimization"), r
+
+
+def test_span_search_is_a_band_of_short_spans():
+    """The best span is searched among spans of at most MAX_ANSWER_TOKENS tokens in O(n) memory (a 40,000-token
+    run-on sentence had needed 6 GB), and it is the one the full n x n search finds."""
+    import torch
+
+    from papercli.tasks.engine import MAX_ANSWER_TOKENS, Engine
+
+    torch.manual_seed(0)
+    n = 70
+    out = {"start": torch.randn(n + 5), "end": torch.randn(n + 5)}
+    ctx = SimpleNamespace(sentences=[SimpleNamespace(start=5, end=5 + n)])
+    k, i, j, p = Engine._best_span(ctx, out, [0], torch.tensor([1.0]))
+    start, end = torch.log_softmax(out["start"][5:], -1), torch.log_softmax(out["end"][5:], -1)
+    full = [(float(start[a] + end[b]), a, b) for a in range(n) for b in range(a, min(n, a + MAX_ANSWER_TOKENS))]
+    best = max(full)
+    assert (i, j) == best[1:] and abs(p - math.exp(best[0])) < 1e-6
 
 
 

@@ -308,6 +308,14 @@ def test_numbered_headings_in_body_type():
             block("2 Bridging", 300), block("3.1 A simple system", 400)]
     _drop_unordered_headings([page])
     assert [b.kind for b in page] == ["heading", "heading", "body", "heading"]  # a table row "2 Bridging"
+    # the heading as the first line of its paragraph's block (A97-1014's "2.2 Existing Treebank Formats"), but not
+    # a heading whose second line is a subscript's rest ("5.3 Evaluation for simB" / "WJ and simB", J09-3004)
+    par = [_line("2.2 Existing Treebank Formats", x1=120), _line("Corpora annotated with syntactic structures are"),
+           _line("commonly referred to as treebanks.", x1=150)]
+    assert [len(p) for p in _split_block(par, 10.0)] == [1, 2]
+    two = [_line("5.3 Evaluation for simB", x1=120), _line("WJ and simB", x1=60),
+           _line("COS To further validate the scheme we ran more tests")]
+    assert [len(p) for p in _split_block(two, 10.0)] == [3]
 
 
 def test_text_inside_a_figure_or_table_joins_its_float():

@@ -280,6 +280,12 @@ def test_unmentioned_terms_match_stems_and_skip_stopwords():
     assert unmentioned_terms("What does AAA stand for?", [["We call it alternating alignment (AAA)."]]) == ([], 1)
     assert unmentioned_terms("What percentage of words happen to be tagged?", [["We tagged 96% of the words."]]) == (
         [], 2)
+    # a compound is also mentioned as one word; "How fast ...?" is answered in seconds, not with "fast"
+    assert unmentioned_terms("What was the inter-annotator agreement?", [["Interannotator agreement is 0.6."]]) == (
+        [], 2)
+    assert unmentioned_terms("What was the inter-annotator agreement?", [["The agreement is 0.6."]]) == (
+        ["inter-annotator"], 2)
+    assert unmentioned_terms("How fast is the parser?", [["The parser takes 0.4 s a sentence."]]) == ([], 1)
     # accented words stay whole words ("médiane" was "m" + "diane"), and match their unaccented form
     assert unmentioned_terms("Was the naïve model used?", [["The naive model was used."]]) == ([], 2)
     assert unmentioned_terms("Quelle était l'erreur médiane?", [["The median error was 3 cm."]]) == (

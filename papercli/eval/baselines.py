@@ -67,11 +67,19 @@ _LOWERCASE_PIECE = re.compile(  # "where ...", not "iPhone", "word2vec", "k-mean
 _ABOUT_THE_TEXT = re.compile(
     r"^(?:in |the (?:rest|remainder) of )?this (?:section|chapter|subsection)\b|^(?:in )?(?:the )?(?:rest|remainder) of "
     r"(?:this|the) (?:paper|article)\b|\bthis (?:paper|article) is (?:organi[sz]ed|structured)\b|"
-    r"^(?:(?:finally|then|next),? )?(?:section|chapter)[ -]?\d+(?:\.\d+)* (?:describes|presents|introduces|discusses|"
-    r"concludes|gives|shows|reviews|outlines|summari[sz]es|explains|details|reports|compares)\b|"
+    r"^(?:(?:finally|then|next),? )?(?:sections?|chapters?)[ -]?\d+(?:\.\d+)*(?: and \d+(?:\.\d+)*)? (?:\w+ly )?"
+    r"(?:describes?|presents?|introduces?|discuss(?:es)?|concludes?|gives?|shows?|reviews?|outlines?|summari[sz]es?|"
+    r"explains?|details?|reports?|compares?|deals? with|examines?|provides?|contains?|covers?|investigates?|"
+    r"analy[sz]es?|defines?|illustrates?|sketch(?:es)?|address(?:es)?|focus(?:es)? on|turns? to|considers?|"
+    r"(?:is|are) devoted to)\b|"
+    r"^(?:for (?:a |an |the |more )?(?:\w+ )?(?:description|details?|discussion|overview|explanation|account|definition)"
+    r"\b[^.;]{0,100}\bsee\b|see (?:also )?(?:sections?|chapters?|appendix|§))|"
+    r"\bconclud(?:e|es|ing)(?: \w+){0,3} in (?:sections?|secs?\.|chapters?|§) ?\d|"
     r"^(?:(?:finally|then|next),? )?in (?:(?:sections?|secs?\.|§§?|chapters?|appendix)[ -]?[\dA-Z]+(?:\.\d+)*"
-    r"(?: and [\dA-Z]+(?:\.\d+)*)?|the (?:next|following|last|final) (?:section|chapter)),? (?:we (?:discuss|describe|"
-    r"present|introduce|show|give|conclude|review|report|outline|summari[sz]e|propose|explain|detail|evaluate)\b(?! that)|"
+    r"(?: and [\dA-Z]+(?:\.\d+)*)?|the (?:next|following|last|final) (?:section|chapter)),? (?:we (?:\w+ly )?(?:discuss|describe|"
+    r"present|introduce|show|give|conclude|review|report|outline|summari[sz]e|propose|explain|detail|evaluate|examine|"
+    r"investigate|analy[sz]e|define|consider|turn|sketch|provide|address|focus|illustrate|motivate|formali[sz]e|"
+    r"demonstrate|compare)\b(?! that)|"
     r"[^.;]{0,80}\b(?:is|are) (?:presented|described|introduced|discussed|given|reviewed|outlined|summari[sz]ed|"
     r"explained|detailed|reported)(?: (?:here|below|in detail))?(?=[,.;]|$| along\b| together\b| followed\b))|"
     r"\bwe (?:would like to )?thank\b|\b(?:work|research|project|study)\b.{0,60}\b(?:is|was|were|are) "
@@ -82,7 +90,8 @@ _ABOUT_THE_TEXT = re.compile(
 def about_the_text(sentence: str) -> bool:
     """A sentence about the paper's layout or thanks, not its content: "In this section, we ...", "The rest
     of this paper is organized as follows", "In Section 4, we describe ..." (not "However, in Section 5 we
-    show that ...", a finding), "Section 2 reviews ...", "We thank ...", "This work was supported by ..."."""
+    show that ...", a finding), "Section 2 briefly reviews ...", "Section 4 deals with ...", "For a description
+    of the tool see section 5.", "... and conclude in Section 7.", "We thank ...", "This work was supported by ..."."""
     return bool(_ABOUT_THE_TEXT.search(sentence))
 
 

@@ -327,6 +327,9 @@ def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
             or abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6  # the font size jumps
             or prev.bold and not ln.bold and _is_heading_text(prev.text)  # a bold heading line, then text
             or prev is lines[0] and _section_name(prev.text)  # "References", "4 Results" in body type
+            or prev is lines[0] and "." in prev.text.split()[0] and _plain_numbered_heading(prev.text)
+            and prev.x1 < ln.x1 - 4 * body and ln.text[:1].isupper() and len(ln.text.split()) >= 5  # "2.2 Existing
+            # Treebank Formats", then a line of text (A97-1014; not a heading's second line: "WJ and simB")
             or len(cur) > 2 and (ln.x0 < left - 2 * body or ln.x1 > right + 2 * body)  # a line leaves the column
             or is_caption(ln.text) and not any(_prose(c.text) for c in cur)  # a table's cells, then its caption
             and not re.search(r"\b[a-z]+$", prev.text))  # (not "... shown in" / "Table 2. Our system ...")

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from papercli.context import (Context, EncodedDocument, build_context, context_inputs, question_names,
                               unmentioned_terms)
-from papercli.eval.baselines import is_fragment
+from papercli.eval.baselines import about_the_text, is_fragment
 from papercli.ingest.document import Document
 from papercli.ingest.sentences import without_citations
+from papercli.tasks.acronyms import asked_acronym, definition
 from papercli.tokenizer import Tokenizer
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small"  # papercli/models -> ../models
@@ -30,20 +31,32 @@ MAX_ANSWER_TOKENS = 30
 ANSWER_POOL = 10  # the answer is quoted from the best 3 quotable sentences among the top 10 of the ranking
 EVIDENCE_SKIP = 10  # at most this many fragments are passed over in the evidence list
 MIN_SPAN_PROB = 0.5  # below this the span head is unsure: quote the whole evidence sentence instead
+MAX_QUOTE_WORDS = 80  # a whole sentence quoted as the answer is cut here (a scan's unpunctuated run), with " …"
 DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers must mention (uncalibrated models)
 
 
 _ASKS_FOR_A_NUMBER = re.compile(
-    r"^\s*(?:how (?:many|much|long|old|often|large|big|high|far)|what (?:percentage|proportion|fraction|number|year|age)"
+    r"^\s*(?:how (?:many|much|long|old|often|large|big|high|far|fast)|what (?:percentage|proportion|fraction|number|year|age)"
     r"|what (?:is|was|are|were) the (?:number|percentage|proportion|rate|size|mean|median|average|duration|length|age)"
     r"|(?:what|which) (?:(?:is|was) the )?(?:accuracy|precision|recall|f-?score|f1|f-measure|bleu|error rate|perplexity)"
-    r"|when\b|in (?:what|which) year|at what (?:age|temperature|dose|time))", re.I)
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-                     r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)
+    r"|when\b|in (?:what|which) year|at what (?:age|temperature|dose|time)"
+    r"|(?:what|which) (?:[\w-]+ ){0,3}?(?:accuracy|precision|recall|f-?scores?|f1|f-measure|bleu|rouge(?:-\w+)?|uas|las"
+    r"|error rate|perplexity|score|kappa|agreement|correlation|speed) (?:does|do|did|is|was|were|are|has|have|had"
+    r"|on|for|of|in|at|with|when)\b)", re.I)  # "What parsing accuracy does ...?", "What UAS on ...?"
+_NUMBER = re.compile(  # a digit not inside a word (not "b0,sed", an OCR slip; "F1" names a metric)
+    r"(?<![^\W\d_])\d|\b(?:(?<!\bno )(?<!\bany )(?<!\bthe )(?<!\bthis )(?<!\bthat )(?<!\beach )(?<!\bevery )"  # not "no one"
+    r"one(?! of\b| can\b| could\b| may\b| might\b| would\b| should\b| must\b| another\b| has to\b)|"  # "one of"
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)
 _REFERENCE = re.compile(r"(?:\b(?:sections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|chapters?|appendix)|§)"
                         r"[\s-]*\d+(?:\.\d+)*", re.I)  # "Section 3", "Section-3", "Table 4": a pointer, not a number
+_HEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z])")  # "2.2 Existing Treebank Formats ...": a heading's
 _STOP = re.compile(r"[.!?][\"”’)\]]*\s*$")
-_BRACKET_CITATION = re.compile(r"\[[A-Z][^\]]*?\b(?:19|20)\d\d[a-z]?\]")  # "[Church, 1988, Merialdo, 1991]"
+_BRACKET_CITATION = re.compile(r"\[(?:[A-Z][^\]]*?\b)?(?:19|20)\d\d[a-z]?\]")  # "[Church, 1988]", "Baum [1972]"
+_NUMBERED_CITATION = re.compile(r"\[\d{1,3}(?:\s*[,;\u2013-]\s*\d{1,3})*\]")  # "[8]", "[3, 5-7]": no count
+_ASKS_FOR_A_SPEED = re.compile(r"^\s*(?:how (?:fast|quickly)|what (?:is|was) the (?:speed|running time|run ?time|"
+                               r"throughput)|how (?:long|much time) does it take)|\bper (?:second|minute|hour)\b", re.I)
+_TIME = re.compile(r"\b(?:ms|s|secs?|seconds?|milliseconds?|minutes?|mins?|hours?|h|days?)\b|/s\b", re.I)
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:when|years?)\b", re.I)
 
 
@@ -51,11 +64,18 @@ def asks_for_a_number(question: str) -> bool:
     return bool(_ASKS_FOR_A_NUMBER.search(question))
 
 
+def _numeric_text(text: str, years: bool) -> str:
+    """`text` without pointers ("Section 3", "Table 4", "§6", a heading's "2.2" read into the sentence) and
+    numbered citations ("[8]"), and, unless `years`, without citations ("(Hobbs 1986)", "Feng and Hirst (2014)",
+    "[Church, 1988]", "Baum [1972]")."""
+    text = _NUMBERED_CITATION.sub(" ", _REFERENCE.sub(" ", _HEADING_NUMBER.sub(" ", text)))
+    return text if years else without_citations(_BRACKET_CITATION.sub(" ", text))
+
+
 def has_a_number(text: str, years: bool = True) -> bool:
-    """Digits or a number word, not counting pointers ("Section 3", "Table 4", "§6"), nor, unless `years`,
-    a citation's year ("(Hobbs 1986)", "Feng and Hirst (2014)", "[Church, 1988]"; "2000 sentences" counts)."""
-    text = _REFERENCE.sub(" ", text)
-    return bool(_NUMBER.search(text if years else without_citations(_BRACKET_CITATION.sub(" ", text))))
+    """Digits or a number word, not counting pointers, nor "one" as a pronoun ("one of", "one can", "no one"),
+    nor, unless `years`, a citation's year ("2000 sentences" counts; see `_numeric_text`)."""
+    return bool(_NUMBER.search(_numeric_text(text, years)))
 
 
 _ASKS_FOR_A_NAME = re.compile(  # "What dataset ...?", "Which metric ...?", "What lexical resource ...?"
@@ -111,11 +131,14 @@ def has_a_name(text: str, question: str) -> bool:
 def typed_answers(question: str, texts: list[str]) -> list[int]:
     """The positions of `texts` that hold what the question asks for: a number ("How many ...?", "What was
     the mean ...?", "What accuracy ...?"; a citation's year only when it asks "when" or for a year: "(Hobbs
-    1986)" answers no "How many"), or a name ("What dataset ...?", "Which metric ...?"); for any other
-    question, all of them."""
+    1986)" answers no "How many"; for "How fast ...?" a time; sentences with digits first, then those with
+    number words only), or a name ("What dataset ...?", "Which metric ...?"); for any other question, all."""
     if asks_for_a_number(question):
-        years = bool(_ASKS_FOR_A_YEAR.search(question))
-        return [i for i, t in enumerate(texts) if has_a_number(t, years)]
+        years = bool(_ASKS_FOR_A_YEAR.search(question))  # digits first: "71 patches" before "one tag set"
+        numeric = {i: _numeric_text(t, years) for i, t in enumerate(texts)}
+        speed = bool(_ASKS_FOR_A_SPEED.search(question))  # "How fast ...?": a time ("0.4 seconds per sentence")
+        return sorted((i for i, t in numeric.items() if _NUMBER.search(t) and (not speed or _TIME.search(t))),
+                      key=lambda i: not re.search(r"(?<![^\W\d_])\d", numeric[i]))
     if asks_for_a_name(question):
         return [i for i, t in enumerate(texts) if has_a_name(t, question)]
     return list(range(len(texts)))
@@ -225,6 +248,7 @@ class Engine:
         """Answer `question` from all `docs` read at once: ranked evidence, a quoted span, or a refusal."""
         import torch
 
+        self.timings = {}
         docs = [docs] if isinstance(docs, Document) else docs
         encoded = encoded or [self.encode(d) for d in docs]
         rows = [list(d.body_sentences()) for d in docs]
@@ -264,13 +288,24 @@ class Engine:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
                           covered=covered, coverage=coverage, names_missing=names_missing)
+        acronym = asked_acronym(question)
+        if acronym:  # "What does PRO stand for?": the best-ranked sentence of a covering paper that defines it
+            texts_in_order = [(k, rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text) for k in order
+                              if ok[ctx.sentences[k].doc]]
+            for weak in (False, True):
+                found = next(((k, d) for k, t in texts_in_order for d in [definition(acronym, t, weak)] if d), None)
+                if found:
+                    self.timings["decode"] = time.perf_counter() - t1
+                    return Answer(question, found[1], ranked[:top_k], evidence(found[0]), confidence,
+                                  missing=missing, coverage=coverage)
         # the answer is quoted from a paper that covers the question, from its running text or a caption: not a
         # run-in heading ("Scoring programs."), figure or table text or a footnote (they stay evidence); a lead-in
-        # ending in ":" may answer ("Each of the three layers has its own task:")
+        # ending in ":" may answer ("Each of the three layers has its own task:"); nor a sentence about the paper's
+        # layout ("For a description of the annotation tool see section 5.": `about_the_text`)
         quotes = [d.body_quotable() for d in docs]
         pool = [k for k in order[:ANSWER_POOL] if ok[ctx.sentences[k].doc]
                 and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
-                and not is_fragment(evidence(k).text, answer=True)]
+                and not is_fragment(evidence(k).text, answer=True) and not about_the_text(evidence(k).text)]
         # a question that asks for a number or a name is answered by a sentence that has one ("... was 6.9 hours",
         # "... WORDNET 1.7.1 ..."), the best three such among the quotable ones; else the best three quotable ones
         typed = typed_answers(question, [evidence(k).text for k in pool])
@@ -285,7 +320,8 @@ class Engine:
             text = self._quote(best.text, i, j)
         else:  # an unsure span says nothing about which sentence answers: quote the top evidence sentence
             best = evidence(candidates[0])
-            text = best.text
+            words = best.text.split()
+            text = best.text if len(words) <= MAX_QUOTE_WORDS else " ".join(words[:MAX_QUOTE_WORDS]) + " …"
         answer = Answer(question, text, ranked[:top_k], best, confidence, missing=missing, coverage=coverage)
         self.timings["decode"] = time.perf_counter() - t1
         return answer
@@ -307,13 +343,17 @@ class Engine:
                 continue
             start = torch.log_softmax(out["start"][ref.start:ref.end], -1)
             end = torch.log_softmax(out["end"][ref.start:ref.end], -1)
-            scores = start[:, None] + end[None, :]
-            valid = torch.ones(n, n, dtype=torch.bool).triu() & ~torch.ones(n, n, dtype=torch.bool).triu(MAX_ANSWER_TOKENS)
-            flat = int(torch.argmax(scores.masked_fill(~valid, -float("inf"))))
-            span = float(scores.view(-1)[flat])
+            # spans of 1..MAX_ANSWER_TOKENS tokens only, as a band (span i..i+d at [i, d]): memory O(n), not
+            # O(n^2) (an unpunctuated scan is one 40,000-token "sentence"); row-major argmax keeps (i, j) order
+            width = min(n, MAX_ANSWER_TOKENS)
+            band = torch.full((n, width), -float("inf"))
+            for d in range(width):
+                band[: n - d, d] = start[: n - d] + end[d:]
+            i, d = divmod(int(torch.argmax(band)), width)
+            span = float(band[i, d])
             score = span + float(torch.log(prob[k]))
             if score > best_score:
-                best, best_score = (k, flat // n, flat % n, math.exp(span)), score
+                best, best_score = (k, i, i + d, math.exp(span)), score
         return best
 
     def _quote(self, text: str, i: int, j: int) -> str:
