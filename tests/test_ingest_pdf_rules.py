@@ -434,7 +434,7 @@ def test_a_jump_in_section_numbers_is_reported():
 
 
 def test_title_footnote_marks_and_letter_headings(tmp_path):
-    """A title's footnote mark ("Features∗") is no part of it; a bold line of single letters ("I I I", a
+    """A title's footnote mark ("Features∗", an OCR'd "I") is no part of it; a bold line of single letters ("I I I", a
     figure's axis) is no heading."""
     from papercli.ingest import load_document
 
@@ -447,6 +447,13 @@ def test_title_footnote_marks_and_letter_headings(tmp_path):
     doc = load_document(str(path))
     assert doc.title == "Parser Adaptation with Grammar Features"
     assert [s.heading for s in doc.sections] == ["1 Introduction"]
+    # an OCR'd note mark "I" the metadata title lacks (J98-2005); a title that ends in "I" keeps it
+    for meta, title in (("Squibs: Estimation of Probabilistic Grammars", "Estimation of Probabilistic Grammars"),
+                        ("", "Estimation of Probabilistic Grammars I")):
+        path = tmp_path / f"mark{len(meta)}.pdf"
+        _front_page_pdf(path, meta, [(100, 16, True, "Estimation of Probabilistic Grammars I"),
+                                     (160, 12, True, "1 Introduction")])
+        assert load_document(str(path)).title == title
 
 
 def test_hyphen_follows_the_corpus_when_the_paper_has_neither_form():

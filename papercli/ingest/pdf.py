@@ -916,6 +916,9 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
         title_lines += b.lines
         b.kind = "front"
     doc.title = re.sub(r"\s*[*\u2217\u2020\u2021]+$", "", " ".join(ln.text for ln in title_lines))  # footnote marks
+    mark = re.search(r"\s[1It]$", doc.title)  # an OCR'd note mark the metadata title lacks ("... Grammars I": J98-2005)
+    if mark and len(doc.title) > 20 and _toc_key(meta_title).endswith(_toc_key(doc.title[:mark.start()])):
+        doc.title = doc.title[:mark.start()]
     start = first.index(title_block) + 1
     abstract_at = next((i for i, b in enumerate(first[start:], start) if b.kind == "heading"
                         and b.text.lower().startswith("abstract")), start)
