@@ -704,3 +704,24 @@ def test_a_bold_label_before_a_sentence_gets_a_colon():
     _add_body_block(builder, Block([line("Robust Text corpora contain ungrammatical constructions.", "Robust")], 1))
     builder.close()
     assert builder.doc.sections[-1].paragraphs[-1].text == "Robust: Text corpora contain ungrammatical constructions."
+
+
+def test_an_unmarked_affiliation_footnote_and_its_rest_leave_the_sentence():
+    """A scan's "Present affiliation: ..." note in body type, low on the page, with its rest set as a block of its
+    own after a comma, is a footnote, not text spliced into the sentence above it (C90-2039)."""
+    from papercli.ingest.pdf import _read
+
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    text = "We describe a parser for spoken language that runs in linear time. " * 9 + "For example, a spoken"
+    page.insert_textbox(pymupdf.Rect(72, 560, 300, 712), text, fontsize=9, fontname="tiro")
+    page.insert_text((72, 722), "Present affiliation: Information Science Research Laboratory,", fontsize=9,
+                     fontname="tiro")
+    page.insert_textbox(pymupdf.Rect(110, 726, 300, 760), "NTT Basic Research Laboratories, Tokyo 180, Japan.",
+                        fontsize=9, fontname="tiro")
+    page.insert_textbox(pymupdf.Rect(320, 72, 540, 300), "Japanese analysis system uses most of its time in "
+                        "unification, which we make faster in this paper.", fontsize=9, fontname="tiro")
+    kinds = {p.text[:12]: p.kind for s in _read(doc, "t.pdf").sections for p in s.paragraphs}
+    assert kinds.get("Present affi") == "footnote" and kinds.get("NTT Basic Re") == "footnote", kinds
