@@ -15,12 +15,12 @@ import random
 from pathlib import Path
 
 from papercli.data import iter_records, record_to_document
-from papercli.eval.baselines import body_texts
 from papercli.eval.metrics import contains_answer
 from papercli.eval.needle import make_needle
 from papercli.eval.reader import QUESTIONS
 from papercli.ingest.document import Paragraph, Section, Sentence
 from papercli.io import write_json
+from papercli.selection import body_texts
 from papercli.tasks.engine import covers
 
 COVERAGE_GRID = (0.5, 0.6, 2 / 3, 0.75, 0.8, 0.9, 1.0)
