@@ -23,10 +23,11 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from papercli.bm25 import BM25  # noqa: E402
 from papercli.data import covidqa_document, iter_covidqa  # noqa: E402
-from papercli.eval.baselines import BM25, body_texts
 from papercli.features import content_stems  # noqa: E402
 from papercli.eval.metrics import contains_answer  # noqa: E402
+from papercli.selection import body_texts  # noqa: E402
 
 FEATURES = ["bm25/max", "1/(1+bm25 rank)", "idf coverage", "shared bigrams", "log length",
             "previous sentence bm25/max", "next sentence bm25/max", "number asked and present", "short sentence"]

@@ -26,9 +26,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from papercli.data import covidqa_document, iter_covidqa, iter_records, record_to_document  # noqa: E402
-from papercli.eval.baselines import body_texts  # noqa: E402
 from papercli.eval.metrics import contains_answer  # noqa: E402
 from papercli.eval import load_engine  # noqa: E402
+from papercli.selection import body_texts  # noqa: E402
 from papercli.train.calibrate import calibration_questions  # noqa: E402
 
 

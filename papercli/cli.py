@@ -499,6 +499,8 @@ _TASK_PASSWORD_OPT = typer.Option(None, "--password", help="Password of encrypte
 
 
 def _task_engine(model: Optional[str], device: Device):
+    """The model for ask / summarize; any failure to load it is one error line and EXIT_FATAL (the
+    evaluations' `eval.load_engine` instead goes on without a model)."""
     from papercli.tasks.engine import Engine
 
     try:

@@ -142,7 +142,7 @@ KIND_WORDS = {
 def lexical_index(sentences: tuple[str, ...]):
     """BM25 over a context's body sentences, built once per set of papers: every question asked of the
     same papers (question features, the coverage rule) reuses it."""
-    from papercli.eval.baselines import BM25
+    from papercli.bm25 import BM25
 
     return BM25(sentences)
 

@@ -8,15 +8,10 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from papercli.ingest.document import Document, Paragraph, Section, Sentence
-from papercli.ingest.sentences import split_sentences
+from papercli.ingest.document import Document, Section
+from papercli.ingest.text import paragraphs_from_texts
 
 DEFAULT_DATA = Path(os.environ.get("PAPERCLI_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
-
-
-def paragraphs_from_texts(texts: list[str]) -> list[Paragraph]:
-    pars = [Paragraph([Sentence(s, 1) for s in split_sentences(t)]) for t in texts]
-    return [p for p in pars if p.sentences]
 
 
 def record_to_document(rec: dict) -> Document:

@@ -69,7 +69,7 @@ def content_stems(text: str) -> list[str]:
     words BM25, keyword weights and question coverage compare (stopwords go before stemming, so "this"
     never becomes a content stem "thi"). Accents are dropped first ("médiane" -> "mediane", "naïve" ->
     "naive"), so that an accented word stays one word."""
-    from papercli.train.labels import rouge_tokens
+    from papercli.stems import rouge_tokens
 
     text = fold_accents(text)
     return rouge_tokens(" ".join(w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS))

@@ -1,7 +1,7 @@
 """Keyword weights: how likely each content word of a paper is to occur in its abstract.
 
 Summaries use them to cover many likely abstract words instead of repeating a few
-(`papercli.eval.baselines.select` with `keywords`). Words are compared as ROUGE sees them: lower case,
+(`papercli.selection.select` with `keywords`). Words are compared as ROUGE sees them: lower case,
 Porter-stemmed; stopwords, numbers and one-letter words are not content words. The model is a logistic
 regression over 11 statistics of a word in its paper (below), trained on the train split
 (`papercli train keywords`) and shipped as `keywords.json` next to the LongNet weights.

@@ -531,7 +531,7 @@ def test_ask_render_quotes_the_sentence_once_when_the_answer_is_all_of_it():
 def test_an_answer_is_never_a_run_in_heading(tmp_path):
     """A paragraph's bold lead-in ("Scoring programs.") repeats the question's words, so it ranks first;
     the answer quotes a sentence instead (the lead-in stays in the evidence list)."""
-    from papercli.eval.baselines import is_fragment
+    from papercli.selection import is_fragment
 
     assert is_fragment("Scoring programs.") and is_fragment("We address two questions in this paper: 1.")
     assert not is_fragment("We score with the MUC and B-cubed scoring programs.")

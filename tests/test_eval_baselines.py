@@ -2,6 +2,8 @@ import random
 
 import numpy as np
 
+from papercli import selection
+from papercli.bm25 import BM25
 from papercli.eval import baselines as bl
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
 
@@ -22,21 +24,21 @@ GRAPH_DOC = make_doc([[["Neural networks learn representations quickly.",
 def test_lead_and_select():
     doc = make_doc([[["Alpha beta gamma delta epsilon.", "Zeta eta theta iota kappa."]],
                     [["Lambda mu nu xi omicron.", "Pi rho sigma tau upsilon."]]])
-    sents = bl.body_texts(doc)
-    assert bl.select(sents, bl.lead_scores(doc), words=10) == [0, 1]
-    assert bl.select(sents, bl.lead_scores(doc), words=11) == [0, 1, 2]
+    sents = selection.body_texts(doc)
+    assert selection.select(sents, bl.lead_scores(doc), words=10) == [0, 1]
+    assert selection.select(sents, bl.lead_scores(doc), words=11) == [0, 1, 2]
 
 
 def test_select_skips_redundant_sentences():
     sents = ["Graph methods rank the sentences.", "Graph methods rank the sentences well.",
              "Bananas taste sweet when ripe."]
-    assert bl.select(sents, [3, 2, 1], words=100) == [0, 2]
+    assert selection.select(sents, [3, 2, 1], words=100) == [0, 2]
 
 
 def test_select_returns_pick_order_and_stops_at_count():
     sents = ["Alpha beta gamma delta epsilon.", "Zeta eta theta iota kappa.", "Lambda mu nu xi omicron."]
-    assert bl.select(sents, [1, 3, 2], words=100) == [1, 2, 0]
-    assert bl.select(sents, [1, 3, 2], words=100, count=2) == [1, 2]
+    assert selection.select(sents, [1, 3, 2], words=100) == [1, 2, 0]
+    assert selection.select(sents, [1, 3, 2], words=100, count=2) == [1, 2]
 
 
 def test_select_with_keywords_covers_new_abstract_words():
@@ -46,9 +48,9 @@ def test_select_with_keywords_covers_new_abstract_words():
     scores = [3.0, 2.95, 2.9] + [0.0] * 5
     weights = {"dilat": 0.9, "attent": 0.9, "linear": 0.8, "length": 0.6, "evalu": 1.0, "summari": 1.0,
                "acl": 1.0, "paper": 1.0}
-    plain = bl.select(sents, scores, words=14)
+    plain = selection.select(sents, scores, words=14)
     assert plain[0] == 0 and set(plain) == {0, 1}  # sentence 1 adds nothing new but scores high
-    with_kw = bl.select(sents, scores, words=12, keywords=weights)
+    with_kw = selection.select(sents, scores, words=12, keywords=weights)
     assert with_kw == [2, 1]  # the most new abstract words first, then only one of the near-paraphrases
 
 
@@ -57,31 +59,31 @@ def test_select_skips_run_on_sentences_that_overshoot_the_budget():
     sents = [run_on, "Graph methods rank the sentences.", "Bananas taste sweet when ripe."]
     weights = {f"scanned{k}": 0.9 for k in range(200)}
     for kw in (None, weights):
-        assert bl.select(sents, [3, 2, 1], words=10, keywords=kw) == [1, 2]
-        assert bl.select([run_on], [1.0], words=8, keywords=kw) == [0]  # nothing fits: the best one anyway
-    assert bl.select(sents, [3, 2, 1], words=300) == [0]  # within 1.5 x the budget it may be picked
+        assert selection.select(sents, [3, 2, 1], words=10, keywords=kw) == [1, 2]
+        assert selection.select([run_on], [1.0], words=8, keywords=kw) == [0]  # nothing fits: the best one anyway
+    assert selection.select(sents, [3, 2, 1], words=300) == [0]  # within 1.5 x the budget it may be picked
 
 
 def test_select_never_picks_a_caption():
     sents = ["Table 1: Results of graph methods.", "Graph methods rank the sentences.", "Bananas taste sweet when ripe."]
     for kw in (None, {"graph": 0.9, "method": 0.9, "result": 0.9}):
-        assert 0 not in bl.select(sents, [3, 2, 1], words=100, keywords=kw)
-        assert bl.select(sents[:2], [3, 2], words=2, keywords=kw) == [1]  # nothing fits: still no caption
+        assert 0 not in selection.select(sents, [3, 2, 1], words=100, keywords=kw)
+        assert selection.select(sents[:2], [3, 2], words=2, keywords=kw) == [1]  # nothing fits: still no caption
 
 
 def test_select_skips_fragments_unless_there_is_nothing_else():
     sents = ["Semantic Parsing.", "http://nlp.stanford.edu/sentiment", "Graph methods rank the sentences."]
     for kw in (None, {"semant": 0.9, "pars": 0.9}):
-        assert bl.select(sents, [3, 2, 1], words=100, keywords=kw) == [2]
-        assert bl.select(sents[:2], [3, 2], words=100, keywords=kw) == [0]  # fragments only: the best one
-    assert bl.select(["Theorem 5.", "We take this approach here."], [2, 1], words=100) == [1]
+        assert selection.select(sents, [3, 2, 1], words=100, keywords=kw) == [2]
+        assert selection.select(sents[:2], [3, 2], words=100, keywords=kw) == [0]  # fragments only: the best one
+    assert selection.select(["Theorem 5.", "We take this approach here."], [2, 1], words=100) == [1]
 
 
 def test_select_skips_a_sentence_leading_to_an_equation():
     sents = ["The success of the approach is based on the equation:", "Graph methods rank the sentences well."]
     for kw in (None, {"success": 0.9, "equat": 0.9}):
-        assert bl.select(sents, [3, 1], words=100, keywords=kw) == [1]
-        assert bl.select(sents[:1], [3], words=100, keywords=kw) == [0]  # nothing else: still picked
+        assert selection.select(sents, [3, 1], words=100, keywords=kw) == [1]
+        assert selection.select(sents[:1], [3], words=100, keywords=kw) == [0]  # nothing else: still picked
 
 
 def test_random_is_seeded():
@@ -100,7 +102,7 @@ def test_lexrank_and_textrank_prefer_the_central_sentence():
 def test_bm25_ranks_query_sentence_first():
     sents = ["Cats sleep a lot during the day.", "The transformer attention mechanism scales quadratically.",
              "Dogs bark at night.", "Attention is a word."]
-    ranked = bl.BM25(sents).rank("How does attention scale in the transformer?")
+    ranked = BM25(sents).rank("How does attention scale in the transformer?")
     assert [i for i, _ in ranked[:2]] == [1, 3]
     assert ranked[-1][1] == 0.0
 
@@ -124,24 +126,24 @@ def test_feature_lr_learns_position_rule():
         return make_doc([pars], source=f"p{k}")
 
     docs = [paper(k) for k in range(15)]
-    lr = bl.train_feature_lr(((d, bl.body_texts(d)[0]) for d in docs), words=20)
+    lr = bl.train_feature_lr(((d, selection.body_texts(d)[0]) for d in docs), words=20)
     test = paper(99)
     assert int(np.argmax(lr.scores(test))) == 0
 
 
 def test_oracle_picks_the_reference_sentence():
     doc = make_doc([[["Bananas taste sweet.", "Graph methods rank sentences well.", "Cats sleep."]]])
-    assert bl.oracle_indices(bl.body_texts(doc), "Graph methods rank sentences.", 10) == [1]
+    assert bl.oracle_indices(selection.body_texts(doc), "Graph methods rank sentences.", 10) == [1]
 
 
 def test_select_skips_asides():
     sents = ["Graph methods rank the sentences.", "See the project page for more details.", "Bananas taste sweet when ripe."]
     for kw in (None, {"graph": 0.9, "project": 0.9}):
-        assert bl.select(sents, [3, 2, 1], words=100, keywords=kw, asides=[False, True, False]) == [0, 2]
-        assert bl.select(sents, [3, 2, 1], words=100, keywords=kw)[:2] == [0, 1]
+        assert selection.select(sents, [3, 2, 1], words=100, keywords=kw, asides=[False, True, False]) == [0, 2]
+        assert selection.select(sents, [3, 2, 1], words=100, keywords=kw)[:2] == [0, 1]
     only_asides = ["Figure 1: Recall by depth of the fact.", "The code is released on the project page."]
-    assert bl.select(only_asides, [1, 2], words=100, asides=[False, True]) == []  # not even as a fallback
-    assert bl.select(["Semantic parsing works.", only_asides[1]], [1, 2], words=100, asides=[False, True]) == [0]
+    assert selection.select(only_asides, [1, 2], words=100, asides=[False, True]) == []  # not even as a fallback
+    assert selection.select(["Semantic parsing works.", only_asides[1]], [1, 2], words=100, asides=[False, True]) == [0]
 
 
 def test_bm25_and_keyword_selection_are_the_same_in_every_process():
@@ -152,12 +154,13 @@ def test_bm25_and_keyword_selection_are_the_same_in_every_process():
     import sys
 
     script = """
-from papercli.eval import baselines as bl
+from papercli import selection
+from papercli.bm25 import BM25
 sents = ["Graph methods rank the sentences of a paper by centrality.", "Dilated attention reads the whole paper.",
          "Sentence salience comes from graph centrality and position.", "We rank papers, sentences and graphs."]
 kw = {w: 0.1 + 0.07 * i for i, w in enumerate(["graph", "method", "rank", "sentenc", "paper", "central", "dilat"])}
-print(bl.BM25(sents).scores("how do graph methods rank paper sentences by centrality").tolist(),
-      bl.select(sents, [0.1, 0.2, 0.3, 0.4], 20, keywords=kw))
+print(BM25(sents).scores("how do graph methods rank paper sentences by centrality").tolist(),
+      selection.select(sents, [0.1, 0.2, 0.3, 0.4], 20, keywords=kw))
 """
     outs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(1, 9)}
@@ -165,7 +168,7 @@ print(bl.BM25(sents).scores("how do graph methods rank paper sentences by centra
 
 
 def test_summaries_skip_sentences_about_the_text():
-    from papercli.eval.baselines import about_the_text, select
+    from papercli.selection import about_the_text, select
 
     for s in ("In this section, we describe the parser.", "The rest of this paper is organized as follows.",
               "We thank the anonymous reviewers for their comments.", "This work was supported by NSF grant 123.",

@@ -2,7 +2,7 @@ import random
 from types import SimpleNamespace
 
 from papercli.eval import needle
-from papercli.eval.baselines import body_texts
+from papercli.selection import body_texts
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
 
 

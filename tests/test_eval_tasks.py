@@ -6,7 +6,8 @@ from typer.testing import CliRunner
 
 from papercli.cli import app
 from papercli.eval import qa, summarize
-from papercli.eval.baselines import body_texts, lead_scores
+from papercli.eval.baselines import lead_scores
+from papercli.selection import body_texts
 
 PAPER = {
     "id": "t:1", "title": "Sparse attention for long documents", "split": "dev",

@@ -39,7 +39,7 @@ def test_loads_from_a_built_wheel(tmp_path):
     zipfile.ZipFile(wheel).extractall(site)
     assert (site / "papercli" / "models" / "papercli-longnet-small" / "model.safetensors").exists()
     assert (site / "papercli" / "ingest" / "words.tsv.gz").exists()  # the lexicon for line-end hyphens
-    code = ("from papercli.tasks.engine import Engine, find_model_dir; from papercli.data import paragraphs_from_texts;"
+    code = ("from papercli.tasks.engine import Engine, find_model_dir; from papercli.ingest.text import paragraphs_from_texts;"
             "from papercli.ingest.document import Document, Section;"
             "d = Document('x', 'T', sections=[Section('1 Intro', paragraphs=paragraphs_from_texts("
             "['We propose a method. It works well. The value of k is 7.']))]);"

@@ -23,6 +23,7 @@ def load_dev() -> list[dict]:
 def main() -> None:
     from papercli.data import iter_records, record_to_document
     from papercli.eval import baselines as bl
+    from papercli import selection
     from papercli.eval import load_engine
     from papercli.eval.summarize import spread
 
@@ -33,7 +34,7 @@ def main() -> None:
     for n, rec in enumerate(iter_records(None, split="dev")):
         doc = record_to_document(rec)
         scores, keywords = engine.salience(doc)
-        out.append(dict(rec=rec, sents=bl.body_texts(doc), model=[float(x) for x in scores], kw=keywords,
+        out.append(dict(rec=rec, sents=selection.body_texts(doc), model=[float(x) for x in scores], kw=keywords,
                         lr=[float(x) for x in lr.scores(doc)]))
         if n % 20 == 0:
             print(n, file=sys.stderr, flush=True)

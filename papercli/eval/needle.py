@@ -14,13 +14,14 @@ from typing import Callable
 
 import numpy as np
 
+from papercli.bm25 import BM25
 from papercli.data import iter_records, record_to_document
-from papercli.eval.baselines import BM25, body_texts
 from papercli.features import content_stems
 from papercli.eval.metrics import contains_answer
 from papercli.eval import load_engine, log
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
 from papercli.io import write_json
+from papercli.selection import body_texts
 
 _ATTRIBUTES = ("calibration constant", "serial number", "reference frequency", "activation threshold",
                "batch code", "cooling coefficient", "firmware version", "registry number", "drift rate",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from papercli.bm25 import BM25
 from papercli.data import covidqa_document, iter_covidqa
-from papercli.eval.baselines import BM25, body_texts
 from papercli.eval.metrics import exact_match, f1_score, hit_at_k, mean_ci
 from papercli.eval import load_engine, log
 from papercli.io import write_json
+from papercli.selection import body_texts
 
 METRICS = ("em", "f1", "hit1", "hit3", "refused")
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from papercli.bm25 import BM25
 from papercli.context import expand_query
 from papercli.data import iter_records, record_to_document
-from papercli.eval.baselines import BM25, body_texts
 from papercli.eval.metrics import contains_answer, mean_ci
 from papercli.eval import load_engine
 from papercli.io import write_json
+from papercli.selection import body_texts
 
 METRICS = ("hit1", "hit3", "answer", "refused")
 QUESTIONS = {  # a reader's questions about a paper as a whole, by SciREX entity kind

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Iterable
 
 from papercli.ingest.document import Document, Paragraph, Section, Sentence
 from papercli.ingest.sentences import split_sentences
@@ -27,9 +28,11 @@ _FOOTNOTE_DEF = re.compile(r"^\[\^\w+\]:\s*")
 _ABSTRACT_LABEL = re.compile(r"^\**abstract\**\s*[.:\u2014-]\s*", re.I)
 
 
-def _paragraph(text: str, kind: str = "body") -> Paragraph | None:
-    sents = [Sentence(s, 1) for s in split_sentences(text)]
-    return Paragraph(sents, kind) if sents else None
+def paragraphs_from_texts(texts: Iterable[str], kind: str = "body") -> list[Paragraph]:
+    """One Paragraph of `kind` per text, its sentences (`split_sentences`) on page 1; a text without
+    sentences gives none (also the corpus reader's paragraphs, `papercli.data`)."""
+    pars = [Paragraph([Sentence(s, 1) for s in split_sentences(t)], kind) for t in texts]
+    return [p for p in pars if p.sentences]
 
 
 def read_text(text: str, source: str, markdown: bool = False) -> Document:
@@ -51,9 +54,10 @@ def read_text(text: str, source: str, markdown: bool = False) -> Document:
             return
         if mode == "body" and not doc.abstract and not doc.sections and _ABSTRACT_LABEL.match(raw):
             raw, mode = _ABSTRACT_LABEL.sub("", raw), "abstract"
-        par = _paragraph(raw, kind)
-        if par is None:
+        pars = paragraphs_from_texts([raw], kind)
+        if not pars:
             return
+        par = pars[0]
         if mode == "abstract":
             doc.abstract.append(par)
             return

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from papercli.context import (Context, EncodedDocument, build_context, context_inputs, question_names,
                               unmentioned_terms)
-from papercli.eval.baselines import about_the_text, is_fragment
 from papercli.ingest.document import Document
 from papercli.ingest.sentences import without_citations
+from papercli.selection import about_the_text, is_fragment
 from papercli.tasks.acronyms import asked_acronym, definition
 from papercli.tokenizer import Tokenizer
 

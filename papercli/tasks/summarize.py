@@ -5,8 +5,8 @@ Result (the JSON schema of the command):
     {"document", "title", "pages", "sections": [heading, ...], "words": words in the summary (not a cut's "…"),
      "summary": [{"text", "page", "score", "sentence"}, ...]}
 "text" is the sentence as the summary shows it, without parenthetical author-year citations
-(`papercli.eval.baselines.summary_texts`); "sentence" is it verbatim as extracted.
-Selection is `papercli.eval.baselines.select` on the shown texts, the same rule the evaluation uses
+(`papercli.selection.summary_texts`); "sentence" is it verbatim as extracted.
+Selection is `papercli.selection.select` on the shown texts, the same rule the evaluation uses
 for every system.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from papercli.eval.baselines import MAX_OVERSHOOT
+from papercli.selection import MAX_OVERSHOOT, select, summary_texts
 from papercli.tasks.ask import Paper
 
 DEFAULT_WORDS = 200  # the evaluation budget
@@ -23,8 +23,6 @@ DEFAULT_WORDS = 200  # the evaluation budget
 def choose(texts: list[str], scores: list[float], words: int | None = None, sentences: int | None = None,
            keywords: dict[str, float] | None = None, asides: list[bool] | None = None) -> list[int]:
     """Indices (paper order) of the summary sentences: a word budget, or the N first picked."""
-    from papercli.eval.baselines import select
-
     if sentences is not None:
         return sorted(select(texts, scores, 10**12, keywords=keywords, count=max(sentences, 0), asides=asides))
     return sorted(select(texts, scores, DEFAULT_WORDS if words is None else words, keywords=keywords,
@@ -38,8 +36,6 @@ def _words(text: str) -> int:
 
 def summarize(engine, paper: Paper, words: int | None = None, sentences: int | None = None) -> dict:
     """One forward pass over the paper (must be encoded), then selection."""
-    from papercli.eval.baselines import summary_texts
-
     doc = paper.doc
     rows = [s for _, _, s in doc.body_sentences()]
     scores, keywords = engine.salience(doc, paper.encoded) if rows else ([], None)

@@ -15,19 +15,20 @@ import random
 from pathlib import Path
 
 from papercli.data import iter_records, record_to_document
-from papercli.eval.baselines import body_texts
 from papercli.eval.metrics import contains_answer
 from papercli.eval.needle import make_needle
 from papercli.eval.reader import QUESTIONS
 from papercli.ingest.document import Paragraph, Section, Sentence
 from papercli.io import write_json
+from papercli.selection import body_texts
 from papercli.tasks.engine import covers
 
 COVERAGE_GRID = (0.5, 0.6, 2 / 3, 0.75, 0.8, 0.9, 1.0)
 
 
 def _plant(doc, fact: str, rng: random.Random):
-    """A copy of `doc` with `fact` as a new paragraph in a random section."""
+    """A copy of `doc` with `fact` as a new paragraph in a random section (title, authors and abstract kept;
+    unlike `eval.needle.with_needle`, which puts the fact into a paragraph at a given depth of the body)."""
     sections = [Section(s.heading, s.level, s.page, list(s.paragraphs)) for s in doc.sections]
     sec = rng.choice(sections)
     sec.paragraphs.insert(rng.randrange(len(sec.paragraphs) + 1), Paragraph([Sentence(fact, sec.page)]))

@@ -3,23 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 
-from rouge_score import tokenize
-from nltk.stem import porter
-
-_STEMMER = porter.PorterStemmer()
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _STEMMER.stem(word) if len(word) > 3 else word
-
-
-@lru_cache(maxsize=8192)
-def rouge_tokens(text: str) -> tuple[str, ...]:
-    """Tokens as rouge-score sees them with stemming on."""
-    return tuple(_stem(w) for w in tokenize.tokenize(text, None))
+from papercli.stems import rouge_tokens
 
 
 def _ngrams(tokens: list[str], n: int) -> Counter:

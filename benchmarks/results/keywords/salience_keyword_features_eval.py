@@ -2,7 +2,7 @@
 import json, sys, numpy as np, torch
 from runs_quick import recs, docs, sents
 from papercli.context import EncodedDocument, build_context, context_inputs
-from papercli.eval import baselines as bl
+from papercli import selection
 from papercli.eval.metrics import rouge, budget_summary
 from papercli.keywords import KeywordModel
 from papercli.longnet.model import load_model
@@ -24,7 +24,7 @@ json.dump([o[0] for o in out], open(sys.argv[2], "w"))
 for use_kw in [False, True]:
     r1, r2 = [], []
     for rec, s, (sc, kw) in zip(recs, sents, out):
-        r = rouge(budget_summary(s, bl.select(s, sc, 200, keywords=kw if use_kw else None), 200), rec["abstract"])
+        r = rouge(budget_summary(s, selection.select(s, sc, 200, keywords=kw if use_kw else None), 200), rec["abstract"])
         r1.append(r["rouge1"]); r2.append(r["rouge2"])
     json.dump(r1, open(sys.argv[2] + (".kw" if use_kw else ".plain") + ".r1.json", "w"))
     print("coverage" if use_kw else "plain", f"R-1 {np.mean(r1):.2f} R-2 {np.mean(r2):.2f} (even {np.mean(r1[::2]):.2f} odd {np.mean(r1[1::2]):.2f})", flush=True)

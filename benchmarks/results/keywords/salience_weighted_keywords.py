@@ -4,6 +4,7 @@ from pathlib import Path
 from collections import Counter, defaultdict
 from papercli.data import record_to_document
 from papercli.eval import baselines as bl
+from papercli import selection
 from papercli.eval.metrics import budget_summary, rouge
 from papercli.keywords import KeywordModel, keyword_stems
 from papercli.ingest.sentences import without_citations
@@ -49,6 +50,6 @@ for extra in (False, True):
             kw = weights(lr, i, extra); d = data[i]
             if rows[i][3].sum() > 0 and rows[i][3].sum() < len(rows[i][3]):
                 aucs.append(roc_auc_score(rows[i][3], [kw[w] for w in rows[i][0]]))
-            idx = bl.select(d["sents2"], d["model"], 200, keywords=kw)
+            idx = selection.select(d["sents2"], d["model"], 200, keywords=kw)
             r1.append(rouge(budget_summary(d["sents2"], idx, 200), d["rec"]["abstract"])["rouge1"])
     print("extra" if extra else "base (refit on dev)", "R-1", round(np.mean(r1), 2), "AUC", round(np.mean(aucs), 4), flush=True)

@@ -2,7 +2,7 @@
 import sys, numpy as np
 from pathlib import Path
 from collections import Counter
-from papercli.eval import baselines as bl
+from papercli import selection
 from papercli.eval.metrics import budget_summary, rouge
 from papercli.keywords import keyword_stems
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/results: dev_scores
@@ -12,7 +12,7 @@ def run(kwfn):
     r1=[]
     for d in data:
         sents=d["sents2"]
-        idx=bl.select(sents, d["model"], 200, keywords=kwfn(d))
+        idx=selection.select(sents, d["model"], 200, keywords=kwfn(d))
         r1.append(rouge(budget_summary(sents, idx, 200), d["rec"]["abstract"])["rouge1"])
     return np.mean(r1)
 from papercli.ingest.sentences import without_citations

@@ -5,7 +5,7 @@
 import json, sys, numpy as np
 from pathlib import Path
 from papercli.data import record_to_document
-from papercli.eval import baselines as bl
+from papercli import selection
 from papercli.eval.metrics import budget_summary, rouge, mean_ci
 from papercli.ingest.sentences import without_citations
 from papercli.tasks.engine import Engine
@@ -21,7 +21,7 @@ for d in data:
     sents = [without_citations(t) for t in d["sents"]]
     r = {}
     for name in ("arm", "model"):
-        r[name] = rouge(budget_summary(sents, bl.select(sents, d[name], 200, keywords=d["kw"]), 200), d["rec"]["abstract"])
+        r[name] = rouge(budget_summary(sents, selection.select(sents, d[name], 200, keywords=d["kw"]), 200), d["rec"]["abstract"])
     res.append((sum(len(t.split()) for t in d["sents"]), r))
 for name in ("arm", "model"):
     print(name, "R-1 %.2f R-2 %.2f" % (np.mean([r[name]["rouge1"] for _, r in res]), np.mean([r[name]["rouge2"] for _, r in res])))

@@ -1,6 +1,6 @@
 import sys, numpy as np
 from pathlib import Path
-from papercli.eval import baselines as bl
+from papercli import selection
 from papercli.eval.metrics import budget_summary, rouge
 from papercli.ingest.sentences import without_citations
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/results: dev_scores
@@ -12,7 +12,7 @@ for d in data:
     words = sum(len(s.split()) for s in d["sents"])
     r = {}
     for name, sc in (("model", d["model"]), ("lr_kw", d["lr"])):
-        r[name] = rouge(budget_summary(sents, bl.select(sents, sc, 200, keywords=d["kw"]), 200), d["rec"]["abstract"])["rouge1"]
+        r[name] = rouge(budget_summary(sents, selection.select(sents, sc, 200, keywords=d["kw"]), 200), d["rec"]["abstract"])["rouge1"]
     rows.append((words, r["model"], r["lr_kw"]))
 rows.sort()
 a = np.array(rows)
