@@ -14,8 +14,8 @@ from types import SimpleNamespace
 import pytest
 from typer.testing import CliRunner
 
-from papercli import cli as cli_mod
-from papercli.cli import app
+from papercli.cli import app, main
+from papercli.cli import tasks as task_commands
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY = "A body sentence about rivers and their sensors here. " * 20
@@ -54,7 +54,7 @@ def fake(monkeypatch, tmp_path):
         return {"document": p.path, "title": p.doc.title, "pages": 1, "sections": [], "words": 9,
                 "summary": [{"text": "A body sentence.", "page": 1, "score": 1.0, "sentence": "A body sentence."}]}
 
-    monkeypatch.setattr(cli_mod, "_task_engine", lambda model, device: object())
+    monkeypatch.setattr(task_commands, "_task_engine", lambda model, device: object())
     monkeypatch.setattr(task, "encode_papers", lambda engine, papers, cache: 0)
     monkeypatch.setattr(summ, "summarize", summarize)
     monkeypatch.setenv("PAPERCLI_MODEL", str(state.model))
@@ -63,11 +63,11 @@ def fake(monkeypatch, tmp_path):
 
 
 def run_main(monkeypatch, capsys, *args) -> tuple[int, str, str]:
-    """`papercli ARGS` through the console script (`cli.main`) in this process: (exit code, stdout, stderr)."""
+    """`papercli ARGS` through the console script (`papercli.cli.main`) in this process: (exit code, stdout, stderr)."""
     monkeypatch.setattr(sys, "argv", ["papercli", *map(str, args)])
     monkeypatch.setattr("signal.signal", lambda *a: None)  # main's SIGPIPE default is for a real process
     with pytest.raises(SystemExit) as e:
-        cli_mod.main()
+        main()
     out = capsys.readouterr()
     return e.value.code, out.out, out.err
 
