@@ -21,6 +21,10 @@ def test_hyphen_kept_for_compounds():
     assert b._glue("a rule-", "based tagger") == ("a rule-", "")
     assert b._glue("summary-", "worthy") == ("summary-", "")  # a word of the paper, then an unseen word: keep
     assert b._glue("structure-", "sharing") == ("structure-", "")
+    # a capitalised tail keeps it ("Anglo-Saxon"), unless the paper writes the word whole in capitals ("CoNLL")
+    b = _builder("conll", "conll", "anglo", "saxon")
+    assert b._glue("the CoNL-", "L shared task") == ("the CoNL", "")
+    assert b._glue("Anglo-", "Saxon words") == ("Anglo-", "")
 
 
 def test_hyphen_joined_when_the_tail_is_no_word_after_a_short_head():

@@ -505,9 +505,10 @@ class _Builder:
             return text, ""
         if not (head and tail):
             return text, " "
-        if not nxt[:1].islower():
-            return text, ""
         h, t = head.group(1).lower(), tail.group(0).lower()
+        if not nxt[:1].islower():  # "Anglo-" + "Saxon" keeps it; "CoNL-" + "L" is "CoNLL" when the paper says so
+            known = self.vocab[h + t] and not self.vocab[f"{h}-{t}"] and head.group(1)[-1:].isupper()
+            return (text[:-1] if known else text), ""
         corpus = self.corpus
         if nxt[tail.end():tail.end() + 1] in _HYPHENS:  # "ker-" + "nel-based", "off-" + "the-shelf"
             known = (self.vocab[h + t] or corpus[h + t]) and not (self.vocab[f"{h}-{t}"] or corpus[f"{h}-{t}"])
