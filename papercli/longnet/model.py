@@ -61,7 +61,8 @@ class Block(nn.Module):
         return x + self.mlp(self.ln2(x))
 
     def forward_inplace(self, x, qkv, mask, num_global):
-        """The same function for inference, updating x in place. Position-wise work (norms, projections,
+        """The same function as `forward` for inference (kept equal by tests/test_model.py's
+        test_inplace_inference_path_matches_the_training_path), updating x in place. Position-wise work (norms, projections,
         rotary, MLP) runs on slices of INFERENCE_CHUNK tokens, so its temporaries are small and reused
         instead of fresh full-length buffers (each a new mmap the kernel faults in page by page). q, k, v
         go to `qkv` and `mask` covers its zero-padded tail (both from `inference_buffers`, shared by all blocks)."""

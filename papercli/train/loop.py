@@ -225,8 +225,12 @@ def _loop(cfg: TrainConfig, model: LongNet, opt, papers: list[TrainingPaper], to
             loss, parts, tokens = mlm_loss(model, papers, tok, rng, cfg.max_tokens)
         else:
             ex = None
-            while ex is None:
+            for _ in range(1000):  # a paper may offer no example of the drawn task: draw again
                 ex = make_example(papers, tok, rng, cfg.max_tokens, tasks, cfg.soft_labels)
+                if ex is not None:
+                    break
+            else:
+                raise RuntimeError(f"no training example in 1000 draws: the papers offer none of the tasks {tasks}")
             loss, parts = example_loss(model, ex)
             tokens = len(ex.ctx)
         opt.zero_grad(set_to_none=True)
