@@ -209,9 +209,12 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
         base = derivation_base(t)  # a paper's stem with the same base: the base itself, or it with an ending
         return any(v in vocab and derivation_base(v) == base for v in (base, base + "er", base + "li"))
 
-    def mentioned(word: str, stems) -> bool:  # a compound also as one word: "inter-annotator" by "interannotator"
+    def mentioned(word: str, stems) -> bool:  # a compound also as one word: "inter-annotator" by "interannotator";
+        # a name with digits also in parts: "COVID19" by "COVID-19"
         return (all(map(known, stems)) or len(stems) == 1 and any(map(known, kinds.get(stems[0], ())))
-                or "-" in word and all(map(known, content_stems(word.replace("-", "")))))
+                or "-" in word and all(map(known, content_stems(word.replace("-", ""))))
+                or bool(re.fullmatch(r"[a-z]+\d+", word)) and all(map(known, content_stems(
+                    re.sub(r"(?<=[a-z])(?=\d)", " ", word)))))
 
     words = {w: content_stems(w) for w in dict.fromkeys(content_words(fold_accents(question))) if len(w) > 1}
     words = {w: stems for w, stems in words.items() if stems and not set(stems) <= filler}
@@ -223,7 +226,9 @@ def question_names(question: str) -> set[str]:
     lexicon knows: names ("How well does it do on Chinese?", "... the Hobbs algorithm?"), which a paper that
     can answer it mentions. A form the corpus never wrote ("Influenze", "PR8perform", "COVID19": typos,
     spelling variants, new terms) is left to the coverage rule, and so are the first word of each clause,
-    one-letter compounds ("F-score", a synonym of "F-measure") and questions in Title Case or capitals."""
+    one-letter compounds ("F-score", a synonym of "F-measure") and questions in Title Case or capitals.
+    Letters then digits past the first word name a benchmark or a version ("... on WMT14?", "MUC6"), known
+    to the lexicon or not (a paper mentions "COVID19" also as "COVID-19": `unmentioned_terms`)."""
     from papercli.features import content_words, fold_accents
     from papercli.ingest.lexicon import corpus_words
 
@@ -235,6 +240,7 @@ def question_names(question: str) -> set[str]:
         if len(capitalised) > len(tokens) / 2:  # a question in Title Case or capitals names nothing by case
             continue
         names |= {w for t in capitalised for w in content_words(t) if lexicon[w]}
+        names |= {w for t in tokens for w in content_words(t) if re.fullmatch(r"[a-z]+\d+", w)}  # "WMT14", "MUC6"
     return names
 
 

@@ -689,6 +689,18 @@ def test_number_questions_and_numbers_as_a_reader_means_them():
     assert typed_answers("How many words per second does it tag?", ["[8] tags words.", "It tags 900 words/s."]) == [1]
     assert not has_a_number("Baum [1972] first introduced it.", years=False)
     assert typed_answers("How fast is the parser?", ["We train for 25 iterations.", "It takes 0.4 s a sentence."]) == [1]
+    # a time has a number before its unit (not "the model's", "the state h", "the second run"); digits inside a
+    # word are no number ("BM25", "CORE12"), a decimal opening a sentence is ("4.5 BLEU points ..."); a metric
+    # word in a question that asks which one is used names a measure, it asks for no number
+    fast = ["The model's accuracy is 91.2%.", "In the second run, the state h has 3 layers.", "It tags 1M wps."]
+    assert typed_answers("How fast is the tagger?", fast) == [2]
+    assert not has_a_number("We use BM25 weighting on the CORE12 tag set.") and not has_a_number("a one-to-one map")
+    assert has_a_number("4.5 BLEU points are gained by reranking.")
+    for q in ("Which score is used to evaluate the parsers?", "What kind of agreement is measured?"):
+        assert not asks_for_a_number(q), q
+    # what "How many ...?" counts comes first among the numbers ("12 seconds" before "30 of the 100 articles")
+    assert typed_answers("How many seconds does it take?", ["We took 30 of 100 articles.", "It takes 12 seconds."]) == [
+        1, 0]
 
 
 def test_what_an_acronym_stands_for_is_answered_by_its_definition(tmp_path):
@@ -708,6 +720,19 @@ def test_what_an_acronym_stands_for_is_answered_by_its_definition(tmp_path):
     assert definition("PRO", "PRO (Hopkins and May, 2011) scales.") is None  # a citation is no long form
     assert definition("TLAS", "We report the combined TLAS score.") is None
     assert definition("TLAS", "TLAS is a new metric defined as the mean of two scores.", weak=True)
+    # a plural question finds the singular definition; one long word may spell a short acronym out; no long form
+    # opens with a small word, holds the acronym or a formula, or ends in a word that gives none of its letters
+    assert definition("PCFGs", "We use probabilistic context-free grammar (PCFG) models.") == \
+        "probabilistic context-free grammar (PCFG)"
+    assert definition("PRO", "Each pronoun (PRO) is tagged.") == "pronoun (PRO)"
+    assert definition("L2R", "We use learning to rank (L2R) here.") == "learning to rank (L2R)"
+    assert definition("LAS", "LAS = labeled attachment score, UAS = unlabeled") == "LAS = labeled attachment score"
+    assert definition("PRO", "tuned with pairwise  ranking optimization (PRO) here") == \
+        "pairwise  ranking optimization (PRO)"
+    for acronym, sentence in (("IR", "As in prior work (IR) we do."), ("POS", "part-of-speech accuracy (POS)"),
+                              ("BEAM", "BEAM <-PRUNE(TMP, b1, b2) 14 h <-TOP(BEAM)")):
+        assert definition(acronym, sentence) is None, sentence
+    assert asked_acronym("What does MT mean?") == "MT" and asked_acronym("What does MT mean for Hindi?") is None
     paper = tmp_path / "tuning.md"
     paper.write_text(
         "# Tuning as Ranking\n\n## 1 Introduction\n\nPRO scales to thousands of features. We compare PRO with MERT on "
@@ -717,6 +742,14 @@ def test_what_an_acronym_stands_for_is_answered_by_its_definition(tmp_path):
     r = json.loads(cli("ask", paper, "What does PRO stand for?", "-f", "json").stdout)
     assert r["found"] and r["answer"] == "pairwise ranking optimization (PRO)", r
     assert r["source"]["sentence"].startswith("We present pairwise ranking optimization"), r
+    # an acronym the paper uses and never spells out: "not found", not a sentence that uses it; a stopword such as
+    # "PER" counts as the acronym it is
+    r = json.loads(cli("ask", paper, "What does MERT stand for?", "-f", "json").stdout)
+    assert not r["found"] and r["lacks"] == "a definition", r
+    paper.write_text(paper.read_text() + "\n## 3 Metrics\n\nWe report the position-independent error rate (PER) "
+                     "of every system. PER ignores the order of the words.\n", encoding="utf-8")
+    r = json.loads(cli("ask", paper, "What does PER stand for?", "-f", "json").stdout)
+    assert r["found"] and r["answer"] == "position-independent error rate (PER)", r
 
 
 def test_span_search_is_a_band_of_short_spans():

@@ -25,6 +25,11 @@ def test_hyphen_kept_for_compounds():
     b = _builder("conll", "conll", "anglo", "saxon")
     assert b._glue("the CoNL-", "L shared task") == ("the CoNL", "")
     assert b._glue("Anglo-", "Saxon words") == ("Anglo-", "")
+    # a name or a range broken before its number joins without a space ("MUC-7", "61.8–74.8"); a word broken
+    # before a footnote's number does not ("propor-" + "3In")
+    assert b._glue("on MUC-", "7 data") == ("on MUC-", "")
+    assert b._glue("from 61.8\u2013", "74.8 points") == ("from 61.8\u2013", "")
+    assert b._glue("the propor-", "3In this note") == ("the propor-", " ")
 
 
 def test_hyphen_joined_when_the_tail_is_no_word_after_a_short_head():
@@ -453,8 +458,9 @@ def test_title_footnote_marks_and_letter_headings(tmp_path):
     assert [s.heading for s in doc.sections] == ["1 Introduction"]
     # an OCR'd note mark "I" the metadata title lacks (J98-2005); a title that ends in "I" keeps it
     for meta, title in (("Squibs: Estimation of Probabilistic Grammars", "Estimation of Probabilistic Grammars"),
-                        ("", "Estimation of Probabilistic Grammars I")):
-        path = tmp_path / f"mark{len(meta)}.pdf"
+                        ("", "Estimation of Probabilistic Grammars I"),
+                        ("Estimation of Probabilistic Grammars I", "Estimation of Probabilistic Grammars I")):
+        path = tmp_path / f"mark{len(meta)}{len(title)}.pdf"
         _front_page_pdf(path, meta, [(100, 16, True, "Estimation of Probabilistic Grammars I"),
                                      (160, 12, True, "1 Introduction")])
         assert load_document(str(path)).title == title

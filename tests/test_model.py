@@ -286,6 +286,11 @@ def test_unmentioned_terms_match_stems_and_skip_stopwords():
     assert unmentioned_terms("What was the inter-annotator agreement?", [["The agreement is 0.6."]]) == (
         ["inter-annotator"], 2)
     assert unmentioned_terms("How fast is the parser?", [["The parser takes 0.4 s a sentence."]]) == ([], 1)
+    # a name with digits is mentioned in parts ("COVID-19" for "COVID19"), and a question that names a benchmark
+    # the paper lacks is refused for it ("... on WMT14?", J04-4002)
+    assert unmentioned_terms("How does COVID19 spread?", [["COVID-19 spreads by droplets."]]) == ([], 2)
+    from papercli.context import question_names
+    assert "wmt14" in question_names("What BLEU score does it get on WMT14 English-German?")
     # accented words stay whole words ("médiane" was "m" + "diane"), and match their unaccented form
     assert unmentioned_terms("Was the naïve model used?", [["The naive model was used."]]) == ([], 2)
     assert unmentioned_terms("Quelle était l'erreur médiane?", [["The median error was 3 cm."]]) == (

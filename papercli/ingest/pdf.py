@@ -65,7 +65,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _NOTE_MARKS = "*\u2020\u2021\u00a7\u00b6"  # footnote marks other than digits: * † ‡ § ¶
 _FOOTNOTE_MARK = re.compile(rf"^(?:[1-9]\d?|[{_NOTE_MARKS}])\s*(?=[A-Z])")
 _FOOTNOTE_START = re.compile(  # "1The", "* This", an unmarked "Present affiliation: ..." (C90-2039)
-    rf"^(?:(?:[1-9]\d?|[{_NOTE_MARKS}] ?)[A-Z]|(?i:present|current|permanent)\W{{0,2}}\s*(?i:affiliation|address)\b)")
+    rf"^(?:(?:[1-9]\d?|[{_NOTE_MARKS}] ?)[A-Z]|(?i:present|current|permanent)\W{{0,2}}\s*(?i:affiliations?|address(?:es)?)\b)")
 # a note mark in an authors line: after a name ("Tillmann\u2217", "Pyysalo2,3\u2217", "Shih~") or after a space
 # ("Lascarides \u2022"; an OCR'd dagger: "Poesio t")
 _AUTHOR_MARK = re.compile(rf"(?<=[^\W\d_])[{_NOTE_MARKS}\u2217~\d]+(?:,[{_NOTE_MARKS}\u2217~\d]+)*"
@@ -493,6 +493,8 @@ class _Builder:
         or is no word of the paper either ("hierarchi-cal"); otherwise kept ("summary-worthy"). When the
         tail goes on with a hyphen it is dropped only for a known word ("ker-" + "nel-based"), never
         otherwise ("off-" + "the-shelf")."""
+        if nxt[:1].isdigit() and re.search(r"(?<![\w-])[A-Z][^\W\d_]*[-\u2010\u2013]$|\d\u2013$", text):
+            return text, ""  # "MUC-" + "7", "Senseval-" + "3", "61.8–" + "74.8" (not "propor-" + a note's "3")
         if text[-1] not in _HYPHENS:
             return text, " "
         if text.endswith("\u00ad"):
@@ -682,7 +684,7 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
                 b = Block(part, pno + 1)
                 _classify(b, body, heights[pno], toc, small)
                 if out and out[-1].kind == "footnote" and b.kind == "body" and b.y0 > 0.75 * heights[pno] \
-                        and out[-1].text.rstrip()[-1:] in ",;:-" and abs(b.y0 - out[-1].y1) < out[-1].size:
+                        and out[-1].text.rstrip().endswith((",", ";", ":", "-")) and abs(b.y0 - out[-1].y1) < out[-1].size:
                     b.kind = "footnote"  # the rest of a footnote cut at a comma, as a block of its own (C90-2039)
                 out.append(b)
         _mark_figure_text(out, body, widths[pno])
@@ -922,7 +924,8 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
         b.kind = "front"
     doc.title = re.sub(r"\s*[*\u2217\u2020\u2021]+$", "", " ".join(ln.text for ln in title_lines))  # footnote marks
     mark = re.search(r"\s[1It]$", doc.title)  # an OCR'd note mark the metadata title lacks ("... Grammars I": J98-2005)
-    if mark and len(doc.title) > 20 and _toc_key(meta_title).endswith(_toc_key(doc.title[:mark.start()])):
+    if mark and len(doc.title) > 20 and _toc_key(meta_title).endswith(_toc_key(doc.title[:mark.start()])) \
+            and not re.search(rf"\s{mark.group().strip()}\W*$", meta_title):  # ("... Part 1" in both keeps it)
         doc.title = doc.title[:mark.start()]
     start = first.index(title_block) + 1
     abstract_at = next((i for i, b in enumerate(first[start:], start) if b.kind == "heading"

@@ -9,7 +9,8 @@ The result of a question is a plain dict (the JSON schema of the command):
      "missing": [question words the papers never mention, ...],
      "covered": bool (the papers mention enough of the question's content words, and every name it asks about),
      "lacks": str|None (a refusal because none of the ten best quotable sentences holds what the question asks
-                        for: "a number" for "How many ...?")}
+                        for: "a number" for "How many ...?"; or "a definition" for "What does X stand for?"
+                        of papers that use X and never spell it out)}
 An answer needs papers that mention enough of the question's content words and a confident enough
 evidence ranking (both cut points calibrated: `calibration.json`, papercli/train/calibrate.py).
 "document" is the input path as given ("-" for stdin; folder members as folder/…/file).

@@ -23,7 +23,7 @@ from papercli.context import (Context, EncodedDocument, build_context, context_i
 from papercli.ingest.document import Document
 from papercli.ingest.sentences import without_citations
 from papercli.selection import about_the_text, is_fragment
-from papercli.tasks.acronyms import asked_acronym, definition
+from papercli.tasks.acronyms import asked_acronym, definition, singular
 from papercli.tokenizer import Tokenizer
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "papercli-longnet-small"  # papercli/models -> ../models
@@ -37,26 +37,32 @@ DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers m
 
 _ASKS_FOR_A_NUMBER = re.compile(
     r"^\s*(?:how (?:many|much|long|old|often|large|big|high|far|fast)|what (?:percentage|proportion|fraction|number|year|age)"
-    r"|what (?:is|was|are|were) the (?:number|percentage|proportion|rate|size|mean|median|average|duration|length|age)"
+    r"|what (?:is|was|are|were) the (?:number|percentage|proportion|rate|size|mean|median|average|duration|length|age"
+    r"|speed|running time|run ?time|throughput)"
     r"|(?:what|which) (?:(?:is|was) the )?(?:accuracy|precision|recall|f-?score|f1|f-measure|bleu|error rate|perplexity)"
     r"|when\b|in (?:what|which) year|at what (?:age|temperature|dose|time)"
-    r"|(?:what|which) (?:[\w-]+ ){0,3}?(?:accuracy|precision|recall|f-?scores?|f1|f-measure|bleu|rouge(?:-\w+)?|uas|las"
-    r"|error rate|perplexity|score|kappa|agreement|correlation|speed) (?:does|do|did|is|was|were|are|has|have|had"
-    r"|on|for|of|in|at|with|when)\b)", re.I)  # "What parsing accuracy does ...?", "What UAS on ...?"
-_NUMBER = re.compile(  # a digit not inside a word (not "b0,sed", an OCR slip; "F1" names a metric)
-    r"(?<![^\W\d_])\d|\b(?:(?<!\bno )(?<!\bany )(?<!\bthe )(?<!\bthis )(?<!\bthat )(?<!\beach )(?<!\bevery )"  # not "no one"
-    r"one(?! of\b| can\b| could\b| may\b| might\b| would\b| should\b| must\b| another\b| has to\b)|"  # "one of"
+    # a metric asked anywhere: "What parsing accuracy does ...?", "What UAS on ...?", "What TedEval score does it
+    # get?"; not "What kind of agreement is measured?", "Which score is used to evaluate ...?" (a name)
+    r"|(?:what|which) (?!.*\b(?:use[sd]?|using|measure[sd]?|adopt(?:s|ed)?|employ(?:s|ed)?|chos[e]n?|choose|analy[sz]e[sd]?)\b)"
+    r"(?:(?!kind\b|type\b|sort\b)[\w-]+ ){0,3}?(?:accuracy|precision|recall|f-?scores?|f1|f-measure|bleu|rouge(?:-\w+)?"
+    r"|uas|las|error rate|perplexity|score|kappa|agreement|correlation|speed) (?:does|do|did|is|was|were|are|has"
+    r"|have|had|on|for|of|in|at|with|when)\b)", re.I)
+_DIGIT = r"(?<![^\W_])\d"  # a number's digit, not one inside a word ("b0,sed", an OCR slip; "BM25", "CoNLL2003")
+_NUMBER = re.compile(
+    _DIGIT + r"|\b(?:(?<!\bno )(?<!\bany )(?<!\bthe )(?<!\bthis )(?<!\bthat )(?<!\beach )(?<!\bevery )"  # "no one"
+    r"(?<![-\u2010])one(?! of\b| can\b| could\b| may\b| might\b| would\b| should\b| must\b| another\b| has to\b|[-\u2010])|"
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)
+    r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)  # ("one of", "one-to-one": no count)
 _REFERENCE = re.compile(r"(?:\b(?:sections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|chapters?|appendix)|§)"
                         r"[\s-]*\d+(?:\.\d+)*", re.I)  # "Section 3", "Section-3", "Table 4": a pointer, not a number
-_HEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z])")  # "2.2 Existing Treebank Formats ...": a heading's
-_STOP = re.compile(r"[.!?][\"”’)\]]*\s*$")
-_BRACKET_CITATION = re.compile(r"\[(?:[A-Z][^\]]*?\b)?(?:19|20)\d\d[a-z]?\]")  # "[Church, 1988]", "Baum [1972]"
+_HEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z][\w-]* [A-Z])")  # a heading's "2.2 Existing Treebank
+_STOP = re.compile(r"[.!?][\"”’)\]]*\s*$")                                      # Formats ..." (not "4.5 BLEU points")
+_BRACKET_CITATION = re.compile(r"\[(?:[A-Z][^\]]{0,200}?\b)?(?:19|20)\d\d[a-z]?\]")  # "[Church, 1988]", "Baum [1972]"
 _NUMBERED_CITATION = re.compile(r"\[\d{1,3}(?:\s*[,;\u2013-]\s*\d{1,3})*\]")  # "[8]", "[3, 5-7]": no count
 _ASKS_FOR_A_SPEED = re.compile(r"^\s*(?:how (?:fast|quickly)|what (?:is|was) the (?:speed|running time|run ?time|"
                                r"throughput)|how (?:long|much time) does it take)|\bper (?:second|minute|hour)\b", re.I)
-_TIME = re.compile(r"\b(?:ms|s|secs?|seconds?|milliseconds?|minutes?|mins?|hours?|h|days?)\b|/s\b", re.I)
+_TIME = re.compile(r"\d\s*(?:ms|s|secs?|seconds?|milliseconds?|minutes?|mins?|hours?|h|days?|wps|tps)\b"
+                   r"|\b(?:per (?:second|minute|hour|sec)|wps|tps)\b|/\s*(?:s|sec)\b", re.I)  # "0.4 s", "1M wps"
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:when|years?)\b", re.I)
 
 
@@ -128,17 +134,31 @@ def has_a_name(text: str, question: str) -> bool:
     return bool(kind_stems & set(content_stems(text)))
 
 
+def _asked_unit(question: str) -> str | None:
+    """The stem of what "How many ...?" counts ("How many patches were learned?" -> "patch"), or None."""
+    from papercli.features import content_stems
+
+    m = re.match(r"\s*how (?:many|much) ([^\W\d_][\w-]*)", question, re.I)
+    stems = content_stems(m.group(1)) if m else ()
+    return stems[0] if stems else None
+
+
 def typed_answers(question: str, texts: list[str]) -> list[int]:
     """The positions of `texts` that hold what the question asks for: a number ("How many ...?", "What was
     the mean ...?", "What accuracy ...?"; a citation's year only when it asks "when" or for a year: "(Hobbs
     1986)" answers no "How many"; for "How fast ...?" a time; sentences with digits first, then those with
-    number words only), or a name ("What dataset ...?", "Which metric ...?"); for any other question, all."""
+    number words only, and among them those that name what "How many ...?" counts first), or a name
+    ("What dataset ...?", "Which metric ...?"); for any other question, all."""
+    from papercli.features import content_stems
+
     if asks_for_a_number(question):
         years = bool(_ASKS_FOR_A_YEAR.search(question))  # digits first: "71 patches" before "one tag set"
         numeric = {i: _numeric_text(t, years) for i, t in enumerate(texts)}
         speed = bool(_ASKS_FOR_A_SPEED.search(question))  # "How fast ...?": a time ("0.4 seconds per sentence")
+        unit = _asked_unit(question)  # "How many patches ...?": "71 patches" before "5.1%"
+        named = {i: unit is None or unit in content_stems(t) for i, t in numeric.items()}
         return sorted((i for i, t in numeric.items() if _NUMBER.search(t) and (not speed or _TIME.search(t))),
-                      key=lambda i: not re.search(r"(?<![^\W\d_])\d", numeric[i]))
+                      key=lambda i: (not re.search(_DIGIT, numeric[i]), not named[i]))
     if asks_for_a_name(question):
         return [i for i, t in enumerate(texts) if has_a_name(t, question)]
     return list(range(len(texts)))
@@ -255,7 +275,12 @@ class Engine:
         texts = [[s.text for _, _, s in r] for r in rows]
         # the coverage rule holds paper by paper: an unrelated paper beside it lends a question no words; and a
         # paper that lacks a name the question asks about ("... on Chinese?") cannot answer it, whatever its share
-        by_paper = [unmentioned_terms(question, [t], [d.title]) for t, d in zip(texts, docs)]
+        acronym = asked_acronym(question)
+        if acronym:  # "What does PER stand for?": a paper that uses the acronym covers it ("per" is a stopword)
+            used = re.compile(rf"\b{re.escape(singular(acronym))}s?\b")
+            by_paper = [([] if any(used.search(x) for x in t) else [acronym], 1) for t in texts]
+        else:
+            by_paper = [unmentioned_terms(question, [t], [d.title]) for t, d in zip(texts, docs)]
         shares = [1.0 - len(m) / n if n else 0.0 for m, n in by_paper]  # no content word: nothing to look for
         names = question_names(question)
         ok = [covers(share, self.min_coverage) and not names & set(m) for share, (m, _) in zip(shares, by_paper)]
@@ -288,24 +313,27 @@ class Engine:
             self.timings["decode"] = time.perf_counter() - t1
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
                           covered=covered, coverage=coverage, names_missing=names_missing)
-        acronym = asked_acronym(question)
         if acronym:  # "What does PRO stand for?": the best-ranked sentence of a covering paper that defines it
-            texts_in_order = [(k, rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text) for k in order
-                              if ok[ctx.sentences[k].doc]]
-            for weak in (False, True):
-                found = next(((k, d) for k, t in texts_in_order for d in [definition(acronym, t, weak)] if d), None)
-                if found:
-                    self.timings["decode"] = time.perf_counter() - t1
-                    return Answer(question, found[1], ranked[:top_k], evidence(found[0]), confidence,
-                                  missing=missing, coverage=coverage)
+            in_order = [(k, rows[ctx.sentences[k].doc][ctx.sentences[k].index][2].text) for k in order
+                        if ok[ctx.sentences[k].doc]]
+            found = next(((k, d) for weak in (False, True) for k, t in in_order
+                          for d in [definition(acronym, t, weak)] if d), None)
+            self.timings["decode"] = time.perf_counter() - t1
+            if found is None:  # the paper uses it and never spells it out: nothing to quote
+                return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
+                              coverage=coverage, lacks="a definition")
+            return Answer(question, found[1], ranked[:top_k], evidence(found[0]), confidence, missing=missing,
+                          coverage=coverage)
         # the answer is quoted from a paper that covers the question, from its running text or a caption: not a
         # run-in heading ("Scoring programs."), figure or table text or a footnote (they stay evidence); a lead-in
         # ending in ":" may answer ("Each of the three layers has its own task:"); nor a sentence about the paper's
-        # layout ("For a description of the annotation tool see section 5.": `about_the_text`)
+        # layout ("For a description of the annotation tool see section 5.": `about_the_text`) unless it gives a
+        # number ("Section 4 reports an F1 of 88.2")
         quotes = [d.body_quotable() for d in docs]
         pool = [k for k in order[:ANSWER_POOL] if ok[ctx.sentences[k].doc]
                 and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
-                and not is_fragment(evidence(k).text, answer=True) and not about_the_text(evidence(k).text)]
+                and not is_fragment(evidence(k).text, answer=True)
+                and not (about_the_text(evidence(k).text) and not has_a_number(evidence(k).text))]
         # a question that asks for a number or a name is answered by a sentence that has one ("... was 6.9 hours",
         # "... WORDNET 1.7.1 ..."), the best three such among the quotable ones; else the best three quotable ones
         typed = typed_answers(question, [evidence(k).text for k in pool])
