@@ -174,7 +174,9 @@ def summarize(
                                               "to stdout."),
     sentences: Optional[int] = typer.Option(None, "--sentences", "-n", min=1, help="Summary length in sentences."),
     words: Optional[int] = typer.Option(None, "--words", "-w", min=1,
-                                        help="Summary length in words (default 200, the evaluation budget)."),
+                                        help="Summary length in words (default 200, the evaluation budget): "
+                                             "sentences are added until it is reached, so the last one may "
+                                             "run past it (never past 1.5 times it unless nothing shorter fits)."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, md, json or jsonl."),
     force: bool = typer.Option(False, "--force", help="Redo papers whose output file is newer than the paper and "
                                                       "made with the same options and model (they are skipped "
