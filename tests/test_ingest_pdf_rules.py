@@ -650,9 +650,9 @@ def test_a_tables_cells_and_its_caption_in_one_block_are_split():
 def test_the_authors_line_has_no_note_marks():
     from papercli.ingest.pdf import _authors_line
 
-    assert _authors_line(["Christoph Tillmann\u2217 Hermann Ney"]) == "Christoph Tillmann Hermann Ney"
+    assert _authors_line(["Christoph Tillmann\u2217 Hermann Ney"]) == "Christoph Tillmann, Hermann Ney"
     assert _authors_line(["Pontus Stenetorp\u2217Sampo Pyysalo2,3\u2217Goran Topi\u0107"]) == \
-        "Pontus Stenetorp Sampo Pyysalo Goran Topi\u0107"
+        "Pontus Stenetorp, Sampo Pyysalo, Goran Topi\u0107"
     assert _authors_line(["Renata Vieira*", "Massimo Poesio t"]) == "Renata Vieira, Massimo Poesio"  # OCR'd dagger
     assert _authors_line(["Hans-Peter Zorn\u2020 and Iryna Gurevych\u2020\u2021"]) == "Hans-Peter Zorn and Iryna Gurevych"
     assert _authors_line(["K. Vijay-Shanker", "Anna Korhonen"]) == "K. Vijay-Shanker, Anna Korhonen"

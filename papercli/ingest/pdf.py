@@ -964,10 +964,11 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
 
 
 def _authors_line(names: list[str]) -> str:
-    """The authors line from its blocks' first lines, without note marks ("Christoph Tillmann\u2217" ->
-    "Christoph Tillmann", "Pontus Stenetorp\u2217Sampo Pyysalo2,3" -> "Pontus Stenetorp Sampo Pyysalo")."""
+    """The authors line from its blocks' first lines, without note marks; a mark between two names parts them
+    ("Christoph Tillmann\u2217" -> "Christoph Tillmann", "Pontus Stenetorp\u2217Sampo Pyysalo2,3" -> "Pontus
+    Stenetorp, Sampo Pyysalo", "Franz Josef Och\u2217 Hermann Ney\u2020" -> "Franz Josef Och, Hermann Ney")."""
     text = re.sub(r"\s{2,}", ", ", ", ".join(n.strip() for n in names))  # names set apart by wide spaces
-    text = _AUTHOR_MARK.sub(" ", text)
+    text = re.sub(r"\x00+\s*(?=[A-Z])", ", ", _AUTHOR_MARK.sub("\x00", text)).replace("\x00", " ")
     text = re.sub(r"(?:\s*,)+", ",", " ".join(text.split())).strip(" ,")
     return re.sub(r",? ?\band\b,", " and", text)  # "Hwee Tou Ng  and  Jin Kiat Low": "and" is no name
 
