@@ -10,7 +10,7 @@ The result of a question is a plain dict (the JSON schema of the command):
      "covered": bool (the papers mention enough of the question's content words, and every name it asks about),
      "lacks": str|None (a refusal because none of the ten best quotable sentences holds what the question asks
                         for: "a number" for "How many ...?"; or "a definition" for "What does X stand for?"
-                        of papers that use X and never spell it out)}
+                        when the papers never spell X out and none of those sentences uses it)}
 An answer needs papers that mention enough of the question's content words and a confident enough
 evidence ranking (both cut points calibrated: `calibration.json`, papercli/train/calibrate.py).
 "document" is the input path as given ("-" for stdin; folder members as folder/…/file).

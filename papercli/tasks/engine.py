@@ -318,12 +318,10 @@ class Engine:
                         if ok[ctx.sentences[k].doc]]
             found = next(((k, d) for weak in (False, True) for k, t in in_order
                           for d in [definition(acronym, t, weak)] if d), None)
-            self.timings["decode"] = time.perf_counter() - t1
-            if found is None:  # the paper uses it and never spells it out: nothing to quote
-                return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
-                              coverage=coverage, lacks="a definition")
-            return Answer(question, found[1], ranked[:top_k], evidence(found[0]), confidence, missing=missing,
-                          coverage=coverage)
+            if found is not None:
+                self.timings["decode"] = time.perf_counter() - t1
+                return Answer(question, found[1], ranked[:top_k], evidence(found[0]), confidence, missing=missing,
+                              coverage=coverage)
         # the answer is quoted from a paper that covers the question, from its running text or a caption: not a
         # run-in heading ("Scoring programs."), figure or table text or a footnote (they stay evidence); a lead-in
         # ending in ":" may answer ("Each of the three layers has its own task:"); nor a sentence about the paper's
@@ -334,6 +332,12 @@ class Engine:
                 and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
                 and not is_fragment(evidence(k).text, answer=True)
                 and not (about_the_text(evidence(k).text) and not has_a_number(evidence(k).text))]
+        if acronym:  # no definition: the best top sentences that use it ("its chance-adjusted variant ARI"), if any
+            pool = [k for k in pool if used.search(evidence(k).text)]
+            if not pool:
+                self.timings["decode"] = time.perf_counter() - t1
+                return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
+                              coverage=coverage, lacks="a definition")
         # a question that asks for a number or a name is answered by a sentence that has one ("... was 6.9 hours",
         # "... WORDNET 1.7.1 ..."), the best three such among the quotable ones; else the best three quotable ones
         typed = typed_answers(question, [evidence(k).text for k in pool])

@@ -39,8 +39,8 @@ def _why_not(r: dict) -> str:
         if not r["missing"]:
             return "the question names nothing to look for; `papercli summarize` tells what a paper is about"
         return f"they never mention: {', '.join(r['missing'])}"
-    if r.get("lacks") == "a definition":  # "What does MERT stand for?" of a paper that only uses it
-        return "the papers use it but never spell it out"
+    if r.get("lacks") == "a definition":  # "What does MERT stand for?"
+        return "the papers never spell it out, and none of the best evidence sentences uses it"
     if r.get("lacks"):
         return f"none of the best evidence sentences gives {r['lacks']}"
     why = f"confidence {r['confidence']:.2f} is below the answer threshold"
