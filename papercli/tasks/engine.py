@@ -326,12 +326,14 @@ class Engine:
         # run-in heading ("Scoring programs."), figure or table text or a footnote (they stay evidence); a lead-in
         # ending in ":" may answer ("Each of the three layers has its own task:"); nor a sentence about the paper's
         # layout ("For a description of the annotation tool see section 5.": `about_the_text`) unless it gives a
-        # number ("Section 4 reports an F1 of 88.2")
+        # figure ("Section 4 reports an F1 of 88.2"; not "... and provides three algorithms")
         quotes = [d.body_quotable() for d in docs]
+        def roadmap(text: str) -> bool:
+            return about_the_text(text) and not re.search(_DIGIT, _numeric_text(text, True))
+
         pool = [k for k in order[:ANSWER_POOL] if ok[ctx.sentences[k].doc]
                 and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
-                and not is_fragment(evidence(k).text, answer=True)
-                and not (about_the_text(evidence(k).text) and not has_a_number(evidence(k).text))]
+                and not is_fragment(evidence(k).text, answer=True) and not roadmap(evidence(k).text)]
         if acronym:  # no definition: the best top sentences that use it ("its chance-adjusted variant ARI"), if any
             pool = [k for k in pool if used.search(evidence(k).text)]
             if not pool:
