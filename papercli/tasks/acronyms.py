@@ -3,8 +3,10 @@
 A definition is found the way Schwartz and Hearst (2003, "A simple algorithm for identifying abbreviation
 definitions in biomedical text") find one: a long form next to the acronym in parentheses,
 "pairwise ranking optimization (PRO)" or "PRO (pairwise ranking optimization)", whose words hold the
-acronym's letters in order, the first letter starting a word. Failing that, "PRO stands for ...",
-"... is short for ...", "... is an acronym for ..."; and last "TLAS is a new metric defined as ...".
+acronym's letters in order, the first letter starting a word (checked for plausibility: no formula, no
+small first word). Failing that, "LAS = labeled attachment score", "PRO stands for ...", "... is short
+for ...", "... is an acronym for ..."; and last "TLAS is a new metric defined as ...". When no sentence
+defines it, `Engine.ask` quotes the best top sentence that uses it, or refuses.
 """
 
 from __future__ import annotations
