@@ -294,9 +294,10 @@ def test_numbered_headings_in_body_type():
     number and a title of words is a heading when its number follows the headings before it."""
     from papercli.ingest.pdf import _drop_unordered_headings, _classify, _number_follows, _plain_numbered_heading
 
-    for text in ("3.1 A simple system", "2 The MUC Competition", "5 Performance", "3.2.1 Character-as-word (CAW)"):
+    for text in ("3.1 A simple system", "2 The MUC Competition", "5 Performance", "3.2.1 Character-as-word (CAW)",
+                 "5 The role of gazetteers", "4 MUC results"):  # (sentence case: E99-1001, P98-1046, C00-2148)
         assert _plain_numbered_heading(text), text
-    for text in ("2 We then tag the words", "V NP V NPAVP", "5. VBD INTR. CADS", "3 Results in 1999", "4 a b",
+    for text in ("2 We then tag the words", "2 In this way the parser", "V NP V NPAVP", "5. VBD INTR. CADS", "3 Results in 1999", "4 a b",
                  "3 Frequency Distributions of the", "1 VBNP"):  # a heading's first line only; a table's tag
         assert not _plain_numbered_heading(text), text
     assert _plain_numbered_heading("5.4.1 MERT")

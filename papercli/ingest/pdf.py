@@ -366,6 +366,9 @@ def _section_name(text: str) -> bool:
     return name[:1].isupper() and bool(_NAMED.match(name))
 
 
+_SENTENCE_OPENERS = {"We", "It", "Its", "This", "These", "Those", "They", "Their", "Our", "He", "She", "There",
+                     "Here", "I", "A", "An", "If", "In", "On", "At", "For", "To", "As", "By", "With", "From", "All",
+                     "Each", "Every", "Some", "No", "One", "Two", "Three", "Such", "That", "When", "While", "Then"}
 _OPEN_ENDINGS = {"a", "an", "the", "of", "and", "or", "for", "in", "to", "with", "on", "by", "from", "at"}
 
 
@@ -383,7 +386,11 @@ def _plain_numbered_heading(text: str) -> bool:
     if len(words) == 1 and words[0].isupper() and "." not in m["num"]:  # "1 VBNP": a table's tag, not "5.4.1 MERT"
         return False
     long_words = [w for w in words if len(w) > 3]
-    return "." in m["num"] or sum(w[0].isupper() for w in long_words) >= max(1, 0.75 * len(long_words))
+    if "." in m["num"] or sum(w[0].isupper() for w in long_words) >= max(1, 0.75 * len(long_words)):
+        return True
+    # sentence case, as many ACL papers set headings ("5 The role of gazetteers", "4 MUC results"): a short title
+    # that opens with a capital, not with a sentence's pronoun ("2 We then tag the words")
+    return 2 <= len(words) <= 6 and words[0][0].isupper() and words[0] not in _SENTENCE_OPENERS
 
 
 def _heading_number(text: str) -> tuple[int, ...] | None:
