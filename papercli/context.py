@@ -99,7 +99,8 @@ QUESTION_FILLER = frozenset("many much long often kind kinds type types paper pa
                             "main key primary major get gets got getting take takes took taken make makes made "
                             "give gives gave given go goes went gone achieve achieves achieved obtain obtains "
                             "obtained reach reaches reached yield yields yielded happen happens happened happening "
-                            "stand try tries tried trying besides percentage percent fast".split())  # "fast": "0.4 s a sentence"
+                            "stand try tries tried trying besides percentage percent fast version versions"
+                            .split())  # "How fast ...?": "0.4 s a sentence"; "Which version of X?": "X 1.2"
 
 # Irregular verb forms, which stemming does not bring together: "How long did they sleep?" is answered by a paper
 # that says "slept" (unambiguous forms only: not "bound", "found", "left", "saw").

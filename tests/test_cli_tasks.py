@@ -696,8 +696,10 @@ def test_number_questions_and_numbers_as_a_reader_means_them():
     assert typed_answers("How fast is the tagger?", fast) == [2]
     assert not has_a_number("We use BM25 weighting on the CORE12 tag set.") and not has_a_number("a one-to-one map")
     assert has_a_number("4.5 BLEU points are gained by reranking.")
-    for q in ("Which score is used to evaluate the parsers?", "What kind of agreement is measured?"):
+    for q in ("Which score is used to evaluate the parsers?", "What kind of agreement is measured?",
+              "What CRF does it use?", "Which POS tagger do they use?"):
         assert not asks_for_a_number(q), q
+    assert asks_for_a_number("What WAA does the Web Corpus achieve on the Brown test set?")  # (E06-1030)
     # what "How many ...?" counts comes first among the numbers ("12 seconds" before "30 of the 100 articles")
     assert typed_answers("How many seconds does it take?", ["We took 30 of 100 articles.", "It takes 12 seconds."]) == [
         1, 0]

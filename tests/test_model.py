@@ -286,6 +286,7 @@ def test_unmentioned_terms_match_stems_and_skip_stopwords():
     assert unmentioned_terms("What was the inter-annotator agreement?", [["The agreement is 0.6."]]) == (
         ["inter-annotator"], 2)
     assert unmentioned_terms("How fast is the parser?", [["The parser takes 0.4 s a sentence."]]) == ([], 1)
+    assert unmentioned_terms("Which version of FrameNet is used?", [["We use FrameNet 1.2."]]) == ([], 1)
     # a name with digits is mentioned in parts ("COVID-19" for "COVID19"), and a question that names a benchmark
     # the paper lacks is refused for it ("... on WMT14?", J04-4002)
     assert unmentioned_terms("How does COVID19 spread?", [["COVID-19 spreads by droplets."]]) == ([], 2)

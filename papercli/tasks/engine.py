@@ -66,8 +66,13 @@ _TIME = re.compile(r"\d\s*(?:ms|s|secs?|seconds?|milliseconds?|minutes?|mins?|ho
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:when|years?)\b", re.I)
 
 
+_ASKS_FOR_A_SCORE = re.compile(  # a metric named by its acronym: "What WAA does the corpus achieve on ...?"
+    r"^\s*(?:[Ww]hat|[Ww]hich) [A-Z][\w-]*[A-Z][\w-]* (?:scores? )?(?:does|do|did|is|was|were|are)\b"
+    r".*\b(?:achieve|get|reach|obtain|score|yield|attain|give)[sd]?\b")
+
+
 def asks_for_a_number(question: str) -> bool:
-    return bool(_ASKS_FOR_A_NUMBER.search(question))
+    return bool(_ASKS_FOR_A_NUMBER.search(question) or _ASKS_FOR_A_SCORE.search(question))
 
 
 def _numeric_text(text: str, years: bool) -> str:
