@@ -700,6 +700,9 @@ def test_number_questions_and_numbers_as_a_reader_means_them():
               "What CRF does it use?", "Which POS tagger do they use?"):
         assert not asks_for_a_number(q), q
     assert asks_for_a_number("What WAA does the Web Corpus achieve on the Brown test set?")  # (E06-1030)
+    # and the metric it names comes first among the numbers ("achieved 95.4% WAA" before "the 2 billion word ...")
+    waa = ["For the Brown set, the 2 billion word corpora achieved similar results.", "The Web Corpus achieved 95.4% WAA."]
+    assert typed_answers("What WAA does the Web Corpus achieve on the Brown test set?", waa) == [1, 0]
     # what "How many ...?" counts comes first among the numbers ("12 seconds" before "30 of the 100 articles")
     assert typed_answers("How many seconds does it take?", ["We took 30 of 100 articles.", "It takes 12 seconds."]) == [
         1, 0]

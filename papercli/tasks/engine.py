@@ -139,12 +139,19 @@ def has_a_name(text: str, question: str) -> bool:
     return bool(kind_stems & set(content_stems(text)))
 
 
+_METRIC_ASKED = re.compile(r"^\s*(?:what|which) (?:[\w-]+ ){0,3}?(?P<unit>accuracy|precision|recall|f-?score|f1|"
+                           r"f-measure|bleu|rouge|uas|las|perplexity|kappa|agreement|correlation)\b", re.I)
+
+
 def _asked_unit(question: str) -> str | None:
-    """The stem of what "How many ...?" counts ("How many patches were learned?" -> "patch"), or None."""
+    """The stem of what "How many ...?" counts ("How many patches were learned?" -> "patch") or of the metric
+    asked for ("What parsing accuracy ...?" -> "accuraci", "What WAA does ... achieve?" -> "waa"), or None."""
     from papercli.features import content_stems
 
-    m = re.match(r"\s*how (?:many|much) ([^\W\d_][\w-]*)", question, re.I)
-    stems = content_stems(m.group(1)) if m else ()
+    m = (re.match(r"\s*how (?:many|much) (?P<unit>[^\W\d_][\w-]*)", question, re.I) or _METRIC_ASKED.match(question)
+         or re.match(r"\s*(?:[Ww]hat|[Ww]hich) (?P<unit>[A-Z][\w-]*[A-Z][\w-]*) ", question)
+         if asks_for_a_number(question) else None)
+    stems = content_stems(m.group("unit")) if m else ()
     return stems[0] if stems else None
 
 
@@ -160,7 +167,7 @@ def typed_answers(question: str, texts: list[str]) -> list[int]:
         years = bool(_ASKS_FOR_A_YEAR.search(question))  # digits first: "71 patches" before "one tag set"
         numeric = {i: _numeric_text(t, years) for i, t in enumerate(texts)}
         speed = bool(_ASKS_FOR_A_SPEED.search(question))  # "How fast ...?": a time ("0.4 seconds per sentence")
-        unit = _asked_unit(question)  # "How many patches ...?": "71 patches" before "5.1%"
+        unit = _asked_unit(question)  # "How many patches ...?": "71 patches" before "5.1%"; "What WAA ...?": "95.4% WAA"
         named = {i: unit is None or unit in content_stems(t) for i, t in numeric.items()}
         return sorted((i for i, t in numeric.items() if _NUMBER.search(t) and (not speed or _TIME.search(t))),
                       key=lambda i: (not re.search(_DIGIT, numeric[i]), not named[i]))
