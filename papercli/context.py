@@ -172,6 +172,9 @@ def _filler_and_kinds() -> tuple[frozenset, dict, dict]:
     return filler, kinds, irregular
 
 
+DIGIT_NAME = re.compile(r"[a-z]+\d+")  # a benchmark's or a version's name: "wmt14", "muc6", "covid19"
+
+
 def derivation_base(stem: str) -> str:
     """A Porter stem without an agent noun's, a comparative's or an adverb's ending ("parser" -> "pars",
     "larger" -> "larg", "correctli" -> "correct"), when at least 4 letters are left ("user", "paper", "layer"
@@ -210,12 +213,14 @@ def unmentioned_terms(question: str, sentence_texts: list[list[str]],
         base = derivation_base(t)  # a paper's stem with the same base: the base itself, or it with an ending
         return any(v in vocab and derivation_base(v) == base for v in (base, base + "er", base + "li"))
 
-    def mentioned(word: str, stems) -> bool:  # a compound also as one word: "inter-annotator" by "interannotator";
+    def spellings(word: str) -> list[str]:  # a compound also as one word: "inter-annotator" by "interannotator";
         # a name with digits also in parts: "COVID19" by "COVID-19"
+        return ([word.replace("-", "")] if "-" in word else []) + (
+            [re.sub(r"(?<=[a-z])(?=\d)", " ", word)] if DIGIT_NAME.fullmatch(word) else [])
+
+    def mentioned(word: str, stems) -> bool:
         return (all(map(known, stems)) or len(stems) == 1 and any(map(known, kinds.get(stems[0], ())))
-                or "-" in word and all(map(known, content_stems(word.replace("-", ""))))
-                or bool(re.fullmatch(r"[a-z]+\d+", word)) and all(map(known, content_stems(
-                    re.sub(r"(?<=[a-z])(?=\d)", " ", word)))))
+                or any(all(map(known, content_stems(w))) for w in spellings(word)))
 
     words = {w: content_stems(w) for w in dict.fromkeys(content_words(fold_accents(question))) if len(w) > 1}
     words = {w: stems for w, stems in words.items() if stems and not set(stems) <= filler}
@@ -241,7 +246,7 @@ def question_names(question: str) -> set[str]:
         if len(capitalised) > len(tokens) / 2:  # a question in Title Case or capitals names nothing by case
             continue
         names |= {w for t in capitalised for w in content_words(t) if lexicon[w]}
-        names |= {w for t in tokens for w in content_words(t) if re.fullmatch(r"[a-z]+\d+", w)}  # "WMT14", "MUC6"
+        names |= {w for t in tokens for w in content_words(t) if DIGIT_NAME.fullmatch(w)}  # "WMT14", "MUC6"
     return names
 
 

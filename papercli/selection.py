@@ -90,6 +90,13 @@ _ABOUT_THE_TEXT = re.compile(
     r"\bgrateful to\b", re.I)
 
 
+def cut_to_words(text: str, words: int) -> str:
+    """`text` as it is when it has at most `words` words, else its first `words` words and " …" (a scan's
+    unpunctuated run quoted or shown whole)."""
+    split = text.split()
+    return text if len(split) <= words else " ".join(split[:words]) + " …"
+
+
 def about_the_text(sentence: str) -> bool:
     """A sentence about the paper's layout or thanks, not its content: "In this section, we ...", "The rest
     of this paper is organized as follows", "In Section 4, we describe ..." (not "However, in Section 5 we

@@ -65,7 +65,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _NOTE_MARKS = "*\u2020\u2021\u00a7\u00b6"  # footnote marks other than digits: * † ‡ § ¶
 _FOOTNOTE_MARK = re.compile(rf"^(?:[1-9]\d?|[{_NOTE_MARKS}])\s*(?=[A-Z])")
 _FOOTNOTE_START = re.compile(  # "1The", "* This", an unmarked "Present affiliation: ..." (C90-2039)
-    rf"^(?:(?:[1-9]\d?|[{_NOTE_MARKS}] ?)[A-Z]|(?i:present|current|permanent)\W{{0,2}}\s*(?i:affiliations?|address(?:es)?)\b)")
+    rf"^(?:(?:[1-9]\d?|[{_NOTE_MARKS}] ?)[A-Z]"
+    rf"|(?i:present|current|permanent)\W{{0,2}}\s*(?i:affiliations?|address(?:es)?)\b)")
 # a note mark in an authors line: after a name ("Tillmann\u2217", "Pyysalo2,3\u2217", "Shih~") or after a space
 # ("Lascarides \u2022"; an OCR'd dagger: "Poesio t")
 _AUTHOR_MARK = re.compile(rf"(?<=[^\W\d_])[{_NOTE_MARKS}\u2217~\d]+(?:,[{_NOTE_MARKS}\u2217~\d]+)*"
@@ -690,8 +691,9 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
             for part in _split_block(lines, body):
                 b = Block(part, pno + 1)
                 _classify(b, body, heights[pno], toc, small)
-                if out and out[-1].kind == "footnote" and b.kind == "body" and b.y0 > 0.75 * heights[pno] \
-                        and out[-1].text.rstrip().endswith((",", ";", ":", "-")) and abs(b.y0 - out[-1].y1) < out[-1].size:
+                note = out[-1] if out and out[-1].kind == "footnote" else None
+                if note and b.kind == "body" and b.y0 > 0.75 * heights[pno] and abs(b.y0 - note.y1) < note.size \
+                        and note.text.rstrip().endswith((",", ";", ":", "-")):
                     b.kind = "footnote"  # the rest of a footnote cut at a comma, as a block of its own (C90-2039)
                 out.append(b)
         _mark_figure_text(out, body, widths[pno])

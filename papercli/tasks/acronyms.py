@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from papercli.selection import cut_to_words
+
 _ACRONYM = r"[A-Za-z](?=[\w&/-]*[A-Z])[\w&/-]*[A-Z][\w&/-]*"  # two capitals at least: "PRO", "HGFC", "PoS", "MRLs"
 _ASKS = re.compile(
     rf"^\s*(?i:what) (?i:does|do|did|is|are) (?:(?i:the) )?(?:(?i:acronym|abbreviation|term) )?(?P<a>{_ACRONYM}) "
@@ -64,9 +66,7 @@ def _plausible(long_form: str, acronym: str) -> bool:
 
 def _clause(text: str, max_words: int = 40) -> str:
     """`text` up to the end of its first clause (". ", ";"), at most `max_words` words."""
-    text = re.split(r"(?<=[.;])\s", text, maxsplit=1)[0]
-    words = text.split()
-    return text if len(words) <= max_words else " ".join(words[:max_words]) + " …"
+    return cut_to_words(re.split(r"(?<=[.;])\s", text, maxsplit=1)[0], max_words)
 
 
 def definition(acronym: str, sentence: str, weak: bool = False) -> str | None:

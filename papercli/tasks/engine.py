@@ -22,7 +22,7 @@ from papercli.context import (Context, EncodedDocument, build_context, context_i
                               unmentioned_terms)
 from papercli.ingest.document import Document
 from papercli.ingest.sentences import without_citations
-from papercli.selection import about_the_text, is_fragment
+from papercli.selection import about_the_text, cut_to_words, is_fragment
 from papercli.tasks.acronyms import asked_acronym, definition, singular
 from papercli.tokenizer import Tokenizer
 
@@ -35,6 +35,8 @@ MAX_QUOTE_WORDS = 80  # a whole sentence quoted as the answer is cut here (a sca
 DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers must mention (uncalibrated models)
 
 
+_METRICS = (r"accuracy|precision|recall|f-?scores?|f1|f-measure|bleu|rouge(?:-\w+)?|uas|las|perplexity|kappa|agreement"
+            r"|correlation")  # what a number question may name ("What parsing accuracy ...?")
 _ASKS_FOR_A_NUMBER = re.compile(
     r"^\s*(?:how (?:many|much|long|old|often|large|big|high|far|fast)|what (?:percentage|proportion|fraction|number|year|age)"
     r"|what (?:is|was|are|were) the (?:number|percentage|proportion|rate|size|mean|median|average|duration|length|age"
@@ -44,9 +46,8 @@ _ASKS_FOR_A_NUMBER = re.compile(
     # a metric asked anywhere: "What parsing accuracy does ...?", "What UAS on ...?", "What TedEval score does it
     # get?"; not "What kind of agreement is measured?", "Which score is used to evaluate ...?" (a name)
     r"|(?:what|which) (?!.*\b(?:use[sd]?|using|measure[sd]?|adopt(?:s|ed)?|employ(?:s|ed)?|chos[e]n?|choose|analy[sz]e[sd]?)\b)"
-    r"(?:(?!kind\b|type\b|sort\b)[\w-]+ ){0,3}?(?:accuracy|precision|recall|f-?scores?|f1|f-measure|bleu|rouge(?:-\w+)?"
-    r"|uas|las|error rate|perplexity|score|kappa|agreement|correlation|speed) (?:does|do|did|is|was|were|are|has"
-    r"|have|had|on|for|of|in|at|with|when)\b)", re.I)
+    r"(?:(?!kind\b|type\b|sort\b)[\w-]+ ){0,3}?(?:" + _METRICS + r"|error rate|score|speed) (?:does|do|did|is|was|were"
+    r"|are|has|have|had|on|for|of|in|at|with|when)\b)", re.I)
 _DIGIT = r"(?<![^\W_])\d"  # a number's digit, not one inside a word ("b0,sed", an OCR slip; "BM25", "CoNLL2003")
 _NUMBER = re.compile(
     _DIGIT + r"|\b(?:(?<!\bno )(?<!\bany )(?<!\bthe )(?<!\bthis )(?<!\bthat )(?<!\beach )(?<!\bevery )"  # "no one"
@@ -55,8 +56,9 @@ _NUMBER = re.compile(
     r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)  # ("one of", "one-to-one": no count)
 _REFERENCE = re.compile(r"(?:\b(?:sections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|chapters?|appendix)|§)"
                         r"[\s-]*\d+(?:\.\d+)*", re.I)  # "Section 3", "Section-3", "Table 4": a pointer, not a number
-_HEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z][\w-]* [A-Z])")  # a heading's "2.2 Existing Treebank
-_STOP = re.compile(r"[.!?][\"”’)\]]*\s*$")                                      # Formats ..." (not "4.5 BLEU points")
+# a heading's number read into its first sentence: "2.2 Existing Treebank Formats ..." (not "4.5 BLEU points ...")
+_HEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z][\w-]* [A-Z])")
+_STOP = re.compile(r"[.!?][\"”’)\]]*\s*$")
 _BRACKET_CITATION = re.compile(r"\[(?:[A-Z][^\]]{0,200}?\b)?(?:19|20)\d\d[a-z]?\]")  # "[Church, 1988]", "Baum [1972]"
 _NUMBERED_CITATION = re.compile(r"\[\d{1,3}(?:\s*[,;\u2013-]\s*\d{1,3})*\]")  # "[8]", "[3, 5-7]": no count
 _ASKS_FOR_A_SPEED = re.compile(r"^\s*(?:how (?:fast|quickly)|what (?:is|was) the (?:speed|running time|run ?time|"
@@ -67,7 +69,7 @@ _ASKS_FOR_A_YEAR = re.compile(r"\b(?:when|years?)\b", re.I)
 
 
 _ASKS_FOR_A_SCORE = re.compile(  # a metric named by its acronym: "What WAA does the corpus achieve on ...?"
-    r"^\s*(?:[Ww]hat|[Ww]hich) [A-Z][\w-]*[A-Z][\w-]* (?:scores? )?(?:does|do|did|is|was|were|are)\b"
+    r"^\s*(?:[Ww]hat|[Ww]hich) (?P<unit>[A-Z][\w-]*[A-Z][\w-]*) (?:scores? )?(?:does|do|did|is|was|were|are)\b"
     r".*\b(?:achieve|get|reach|obtain|score|yield|attain|give)[sd]?\b")
 
 
@@ -139,18 +141,17 @@ def has_a_name(text: str, question: str) -> bool:
     return bool(kind_stems & set(content_stems(text)))
 
 
-_METRIC_ASKED = re.compile(r"^\s*(?:what|which) (?:[\w-]+ ){0,3}?(?P<unit>accuracy|precision|recall|f-?score|f1|"
-                           r"f-measure|bleu|rouge|uas|las|perplexity|kappa|agreement|correlation)\b", re.I)
+_METRIC_ASKED = re.compile(r"^\s*(?:what|which) (?:[\w-]+ ){0,3}?(?P<unit>" + _METRICS + r")\b", re.I)
+_COUNT_ASKED = re.compile(r"^\s*how (?:many|much) (?P<unit>[^\W\d_][\w-]*)", re.I)
 
 
 def _asked_unit(question: str) -> str | None:
-    """The stem of what "How many ...?" counts ("How many patches were learned?" -> "patch") or of the metric
-    asked for ("What parsing accuracy ...?" -> "accuraci", "What WAA does ... achieve?" -> "waa"), or None."""
+    """For a number question, the stem of what "How many ...?" counts ("How many patches were learned?" ->
+    "patch") or of the metric asked for ("What parsing accuracy ...?" -> "accuraci", "What WAA does ...
+    achieve?" -> "waa"), or None."""
     from papercli.features import content_stems
 
-    m = (re.match(r"\s*how (?:many|much) (?P<unit>[^\W\d_][\w-]*)", question, re.I) or _METRIC_ASKED.match(question)
-         or re.match(r"\s*(?:[Ww]hat|[Ww]hich) (?P<unit>[A-Z][\w-]*[A-Z][\w-]*) ", question)
-         if asks_for_a_number(question) else None)
+    m = _COUNT_ASKED.match(question) or _METRIC_ASKED.match(question) or _ASKS_FOR_A_SCORE.match(question)
     stems = content_stems(m.group("unit")) if m else ()
     return stems[0] if stems else None
 
@@ -340,6 +341,7 @@ class Engine:
         # layout ("For a description of the annotation tool see section 5.": `about_the_text`) unless it gives a
         # figure ("Section 4 reports an F1 of 88.2"; not "... and provides three algorithms")
         quotes = [d.body_quotable() for d in docs]
+
         def roadmap(text: str) -> bool:
             return about_the_text(text) and not re.search(_DIGIT, _numeric_text(text, True))
 
@@ -366,8 +368,7 @@ class Engine:
             text = self._quote(best.text, i, j)
         else:  # an unsure span says nothing about which sentence answers: quote the top evidence sentence
             best = evidence(candidates[0])
-            words = best.text.split()
-            text = best.text if len(words) <= MAX_QUOTE_WORDS else " ".join(words[:MAX_QUOTE_WORDS]) + " …"
+            text = cut_to_words(best.text, MAX_QUOTE_WORDS)
         answer = Answer(question, text, ranked[:top_k], best, confidence, missing=missing, coverage=coverage)
         self.timings["decode"] = time.perf_counter() - t1
         return answer

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from papercli.selection import MAX_OVERSHOOT, select, summary_texts
+from papercli.selection import MAX_OVERSHOOT, cut_to_words, select, summary_texts
 from papercli.tasks.ask import Paper
 
 DEFAULT_WORDS = 200  # the evaluation budget
@@ -46,7 +46,7 @@ def summarize(engine, paper: Paper, words: int | None = None, sentences: int | N
     budget = DEFAULT_WORDS if words is None and sentences is None else words
     if budget and len(summary) == 1 and len(summary[0]["text"].split()) > MAX_OVERSHOOT * budget:
         # a text without sentence breaks (a scan without punctuation): its one "sentence", cut to the budget
-        summary[0]["text"] = " ".join(summary[0]["text"].split()[:budget]) + " …"
+        summary[0]["text"] = cut_to_words(summary[0]["text"], budget)
     return {
         "document": paper.path,
         "title": doc.title or Path(paper.path).stem,
