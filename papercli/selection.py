@@ -79,7 +79,7 @@ _ABOUT_THE_TEXT = re.compile(
     r"^we (?:\w+ly )?(?:describe|present|discuss|introduce|review|give|outline|explain|detail|summari[sz]e) "
     r"(?:[^.;]{0,60} )?in (?:sections?|chapters?|§) ?\d|"  # "We describe in Section 2 the basics of ..."
     r"^(?:(?:finally|then|next),? )?in (?:(?:sections?|secs?\.|§§?|chapters?|appendix)[ -]?[\dA-Z]+(?:\.\d+)*"
-    r"(?: and [\dA-Z]+(?:\.\d+)*)?|the (?:next|following|last|final|previous|preceding) (?:section|chapter)),? (?:we (?:\w+ly )?(?:discuss|describe|"
+    r"(?: and [\dA-Z]+(?:\.\d+)*)?|the (?:next|following|last|final|previous|preceding) (?:section|chapter)),?\s*(?:we (?:\w+ly )?(?:discuss|describe|"
     r"present|introduce|show|give|conclude|review|report|outline|summari[sz]e|propose|explain|detail|evaluate|examine|"
     r"investigate|analy[sz]e|define|consider|turn|sketch|provide|address|focus|illustrate|motivate|formali[sz]e|"
     r"demonstrate|compare|have)\b(?! that)|"
@@ -95,6 +95,34 @@ def cut_to_words(text: str, words: int) -> str:
     unpunctuated run quoted or shown whole)."""
     split = text.split()
     return text if len(split) <= words else " ".join(split[:words]) + " …"
+
+
+_LAYOUT_OR_THANKS = re.compile(  # a section that is about the paper, not its content
+    r"^(?:[\dA-Z](?:\.\d+)*\.?\s+)?(?:acknowledge?ments?|funding|(?:plan|outline|organi[sz]ation|structure|overview|"
+    r"roadmap) of (?:the|this) (?:paper|article|thesis)|(?:paper|article) (?:organi[sz]ation|outline|structure))\W*$", re.I)
+
+
+def unsummarized(doc: Document) -> list[bool]:
+    """Per body sentence (`doc.body_sentences()` order): never a summary sentence. Caption and footnote
+    paragraphs (`Document.body_asides`), and sections about the paper rather than its content
+    ("1.3 Plan of the Paper", "Acknowledgments")."""
+    layout = [bool(_LAYOUT_OR_THANKS.match(sec.heading or "")) for _, sec, _ in doc.body_sentences()]
+    return [a or b for a, b in zip(doc.body_asides(), layout)]
+
+
+# a sentence that leans on the one before it: "Hence, ...", "In comparison, our system ...", "They report ..."
+_LEANS = re.compile(
+    r"^(?:hence|thus|therefore|instead|still|moreover|furthermore|further|similarly|likewise|consequently|"
+    r"nevertheless|otherwise|in (?:comparison|contrast|addition)|by contrast|on the other hand|as a result|"
+    r"second(?:ly)?|third(?:ly)?|despite (?:this|these|that)|in (?:this|that|both|either) cases?|"
+    r"they|their|theirs|them|these|those|such|he|she|his|her)\b", re.I)
+
+
+def leans_on_the_one_before(sentence: str) -> bool:
+    """A sentence that cannot stand alone in a summary: it opens with a connective or a pronoun that points
+    back ("Hence, a tokenization accuracy of about 50% can be expected", "In comparison, our system is ...",
+    "They report ..."): `select` shows it only together with the sentence before it."""
+    return bool(_LEANS.match(sentence))
 
 
 def about_the_text(sentence: str) -> bool:
@@ -120,8 +148,9 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     fewer than MIN_SENTENCE_WORDS words, a numbered heading read as a sentence, or a lead-in to an
     equation or list that the summary does not show), or a sentence about the text rather than its
     content (`about_the_text`: "In this section, we ...", "In Section 4, we describe ..."), unless there is
-    nothing else. A figure or table caption and a sentence of a caption or footnote paragraph (`asides`,
-    `Document.body_asides()`) are never picked.
+    nothing else. A sentence that leans on the one before it (`leans_on_the_one_before`: "Hence, ...",
+    "They ...") is picked only together with that one. A figure or table caption and the sentences marked
+    in `asides` (`unsummarized`: captions, footnotes, a "Plan of the Paper" section) are never picked.
     """
     bags = [set(content_words(s)) for s in sentences]
     sizes = [len(s.split()) for s in sentences]
@@ -131,17 +160,29 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     chosen: list[int] = []
     used = 0
 
-    def eligible(i: int) -> bool:
-        return (bool(bags[i]) and used + sizes[i] <= MAX_OVERSHOOT * words and not unfit[i]
-                and not any(len(bags[i] & bags[j]) / len(bags[i] | bags[j]) > max_overlap for j in chosen))
+    leans = [i > 0 and leans_on_the_one_before(s) for i, s in enumerate(sentences)]
+
+    def take(i: int) -> list[int]:
+        """Pick sentence i, with the one before it when it leans on it and that one is not picked yet, if
+        they fit (the budget, the count, no near-duplicate, nothing unfit); the sentences picked."""
+        nonlocal used
+        group = [i - 1, i] if leans[i] and i - 1 not in chosen else [i]
+        if (i in chosen or len(chosen) + len(group) > count or leans[group[0]] and group[0] - 1 not in chosen
+                or used + sum(sizes[j] for j in group) > MAX_OVERSHOOT * words):
+            return []
+        for j in group:
+            if (not bags[j] or unfit[j] or j in chosen
+                    or any(len(bags[j] & bags[k]) / len(bags[j] | bags[k]) > max_overlap for k in chosen)):
+                return []
+        chosen.extend(group)
+        used += sum(sizes[j] for j in group)
+        return group
 
     if keywords is None:
         for i in sorted(range(len(sentences)), key=lambda j: -scores[j]):
             if used >= words or len(chosen) >= count:
                 break
-            if eligible(i):
-                chosen.append(i)
-                used += sizes[i]
+            take(i)
         return chosen or _best_of_any_length(bags, unfit, never, scores, count)
     z = np.asarray(scores, dtype=float)
     z = (z - z.mean()) / (z.std() + 1e-9) if len(z) else z
@@ -153,10 +194,9 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
         i = max(left, key=lambda j: ((sum(keywords.get(w, 0.0) for w in stems[j] if w not in covered)
                                       + KEYWORD_SCORE_WEIGHT * z[j]) / lengths[j], -j))
         left.discard(i)
-        if eligible(i):
-            chosen.append(i)
-            used += sizes[i]
-            covered.update(stems[i])
+        for j in take(i):
+            left.discard(j)
+            covered.update(stems[j])
     return chosen or _best_of_any_length(bags, unfit, never, scores, count)
 
 

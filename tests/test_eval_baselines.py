@@ -146,6 +146,32 @@ def test_select_skips_asides():
     assert selection.select(["Semantic parsing works.", only_asides[1]], [1, 2], words=100, asides=[False, True]) == [0]
 
 
+def test_a_sentence_that_leans_on_the_one_before_comes_with_it():
+    """"Hence, ...", "In comparison, ...", "They ..." read wrongly alone (a review found 23 of 116 summary
+    sentences dangling): such a sentence is picked together with the sentence before it, or not at all."""
+    sents = ["Graph methods rank the sentences of long papers.", "Hence, they need no training data at all.",
+             "Bananas taste sweet when ripe.", "Dilated attention reads whole papers at once."]
+    assert not selection.leans_on_the_one_before(sents[0]) and selection.leans_on_the_one_before(sents[1])
+    assert not selection.leans_on_the_one_before("Thesis work is long.")
+    for kw in (None, {"train": 0.9, "data": 0.9}):
+        assert selection.select(sents, [1, 5, 0, 2], words=100, keywords=kw)[:2] == [0, 1]
+        assert selection.select(sents, [1, 5, 0, 2], words=100, keywords=kw, count=1) != [1]
+        picked = selection.select(sents, [1, 5, 0, 2], words=100, keywords=kw, asides=[True, False, False, False])
+        assert 1 not in picked  # the sentence it leans on may not be shown
+    assert selection.select(sents[1:2], [1.0], words=100) == [0]  # nothing before it: alone
+
+
+def test_sections_about_the_paper_are_not_summarized():
+    """A "Plan of the Paper" or "Acknowledgments" section is about the paper, not its content (D09-1086,
+    W01-1627)."""
+    doc = Document(source="d", title="", sections=[
+        Section("1 Introduction", 1, 1, [Paragraph([Sentence("We parse Spanish text with projected trees.", 1)])]),
+        Section("1.3 Plan of the Paper", 2, 1, [Paragraph([Sentence("Then we discuss parser adaptation.", 1)])]),
+        Section("Acknowledgments", 1, 2, [Paragraph([Sentence("Prof. Maguire was generous with his time.", 2)])]),
+        Section("2 Related Work", 1, 2, [Paragraph([Sentence("Hwa et al. projected parses.", 2)])])])
+    assert selection.unsummarized(doc) == [False, True, True, False]
+
+
 def test_bm25_and_keyword_selection_are_the_same_in_every_process():
     """Float sums in set order differ in the last bit between processes (PYTHONHASHSEED): BM25 scores feed
     the model and keyword gains break near-ties in `select`, so both iterate in text order."""

@@ -2,7 +2,7 @@
 commands and `main`, the console script; the commands themselves are in reading.py (extract, info), tasks.py
 (ask, summarize), dev.py (the bench, eval and train groups) and what they share in common.py.
 
-Results go to stdout, progress and logs to stderr. Exit codes: 0 ok, 1 partial failure, 2 usage or fatal.
+Results go to stdout, progress and logs to stderr. Exit codes: 0 ok, 1 partial failure, 2 usage or fatal (no input read).
 Heavy imports (torch, the model) happen inside the commands that need them, so --help stays fast.
 """
 
@@ -24,7 +24,8 @@ from papercli.cli.tasks import ask, summarize
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Read research papers with a small LongNet model: grounded summaries and answers over whole "
                        "papers, extraction of clean text. Results on stdout, progress and logs on stderr; exit codes "
-                       "0 ok, 1 some inputs failed, 2 usage or fatal error, 130 interrupted.")
+                       "0 ok, 1 some inputs failed, 2 usage or fatal error (also when no input could be read), "
+                       "130 interrupted.")
 
 
 def _version(value: bool) -> None:

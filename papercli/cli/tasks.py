@@ -188,6 +188,7 @@ def summarize(
     password: Optional[str] = PASSWORD_OPTION,
 ) -> None:
     """Summarize each paper from its most salient sentences, in paper order, each with its page."""
+    import shutil
     from pathlib import Path
 
     from tqdm import tqdm
@@ -229,8 +230,9 @@ def summarize(
     cache = Cache(enabled=not no_cache)
     engine, done, failed, collected = None, 0, 0, []
 
+    sized = shutil.get_terminal_size((0, 0)).columns > 0  # a terminal that reports 0 columns gets a fixed bar
     bar = tqdm(todo, file=sys.stderr, unit="paper", desc="summarize", disable=None if batch else True,
-               dynamic_ncols=True)
+               dynamic_ncols=sized, ncols=None if sized else 80)
 
     def report(msg: str) -> None:
         if bar.disable:
@@ -240,11 +242,12 @@ def summarize(
 
     def write_collected() -> None:  # the JSON document of the summaries kept for the end
         if collected:
-            sys.stdout.write(render.render_many(collected, as_list=len(inputs) > 1))
+            sys.stdout.write(render.render_many(collected, as_list=batch))  # a folder is a batch: a list
             sys.stdout.flush()
 
     try:
         for path in bar:
+            bar.set_postfix_str(shown(Path(path).name), refresh=False)
             papers, bad = task.load_papers([path], password, cache, report)
             if bad:
                 failed += 1

@@ -12,7 +12,7 @@ from papercli.eval import load_engine, log
 from papercli.eval.metrics import ROUGE_KEYS, budget_indices, budget_summary, mean_ci, rouge
 from papercli.ingest.document import Document
 from papercli.io import write_json
-from papercli.selection import select, summary_texts
+from papercli.selection import select, summary_texts, unsummarized
 
 REFERENCES = ("abstract", "human", "challenge", "approach", "outcome", "clscisumm_human")
 PARTS = 5  # position in the paper, in fifths of its body sentences, for the oracle-recall table
@@ -58,7 +58,7 @@ def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, en
 
     for n, rec in enumerate(records, 1):
         doc = record_to_document(rec)
-        sents, asides = summary_texts(doc), doc.body_asides()
+        sents, asides = summary_texts(doc), unsummarized(doc)
         refs = {"abstract": rec["abstract"], **{k: v for k, v in (rec.get("summaries") or {}).items() if v}}
         picks = {}
         for name, fn in systems.items():

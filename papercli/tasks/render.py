@@ -47,13 +47,18 @@ def _why_not(r: dict) -> str:
     return why + (f"; not in the papers: {', '.join(r['missing'])}" if r.get("missing") else "")
 
 
+def _scores(r: dict) -> str:
+    """The quoted sentence's own score and the evidence confidence: "(score 0.357; top-3 confidence 0.60)"."""
+    return f"(score {r['source']['score']:.3f}; top-3 confidence {r['confidence']:.2f})"
+
+
 def ask_text(r: dict, markup: bool = False) -> str:
     st = _styler(markup)
     lines = [st("Q:", "bold") + " " + st(r["question"])]
     if r["found"]:
         src = r["source"]
         lines.append(st("A:", "bold green") + " " + st(f"“{r['answer']}”"))
-        lines.append("   " + st(f"— {_page(src['document'], src['page'])}  (confidence {r['confidence']:.2f})", "dim"))
+        lines.append("   " + st(f"— {_page(src['document'], src['page'])}  {_scores(r)}", "dim"))
         if r["answer"] != src["sentence"]:  # the quoted span's sentence, unless the answer is all of it
             lines.append("   " + st(src["sentence"], "italic"))
     else:
@@ -71,7 +76,7 @@ def ask_md(r: dict) -> str:
     if r["found"]:
         src = r["source"]
         out += [f"**Answer:** “{r['answer']}” — *{_page(src['document'], src['page'])}* "
-                f"(confidence {r['confidence']:.2f})", ""]
+                f"{_scores(r)}", ""]
         if r["answer"] != src["sentence"]:
             out += [f"> {src['sentence']}", ""]
     else:
@@ -96,6 +101,7 @@ def summary_text(r: dict, markup: bool = False) -> str:
     lines = [st(r["title"], "bold"), st(_facts(r), "dim")]
     if r["sections"]:
         lines.append(st("Sections: " + "; ".join(r["sections"]), "dim"))
+    lines += [st(f"Warning: {w}", "yellow") for w in r.get("warnings", ())]
     lines.append("")
     if not r["summary"]:
         lines.append("(no body sentences to summarize)")
@@ -108,6 +114,7 @@ def summary_md(r: dict) -> str:
     out = [f"# {r['title']}", "", f"*{_facts(r)}*", ""]
     if r["sections"]:
         out += ["Sections: " + "; ".join(r["sections"]), ""]
+    out += [f"> Warning: {w}" for w in r.get("warnings", ())] + ([""] if r.get("warnings") else [])
     out += ["## Summary", ""]
     out += [f"- {s['text']} (p. {s['page']})" for s in r["summary"]] or ["(no body sentences to summarize)"]
     return "\n".join(out) + "\n"

@@ -3,7 +3,8 @@ chosen to cover the words an abstract would likely use (keyword weights, `paperc
 
 Result (the JSON schema of the command):
     {"document", "title", "pages", "sections": [heading, ...], "words": words in the summary (not a cut's "…"),
-     "summary": [{"text", "page", "score", "sentence"}, ...]}
+     "summary": [{"text", "page", "score", "sentence"}, ...],
+     "warnings": [what the reader noticed about the paper: garbled text of a scan, sections that may be missing]}
 "text" is the sentence as the summary shows it, without parenthetical author-year citations
 (`papercli.selection.summary_texts`); "sentence" is it verbatim as extracted.
 Selection is `papercli.selection.select` on the shown texts, the same rule the evaluation uses
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from papercli.selection import MAX_OVERSHOOT, cut_to_words, select, summary_texts
+from papercli.selection import MAX_OVERSHOOT, cut_to_words, select, summary_texts, unsummarized
 from papercli.tasks.ask import Paper
 
 DEFAULT_WORDS = 200  # the evaluation budget
@@ -40,7 +41,7 @@ def summarize(engine, paper: Paper, words: int | None = None, sentences: int | N
     rows = [s for _, _, s in doc.body_sentences()]
     scores, keywords = engine.salience(doc, paper.encoded) if rows else ([], None)
     texts = summary_texts(doc)
-    chosen = choose(texts, scores, words, sentences, keywords, doc.body_asides())
+    chosen = choose(texts, scores, words, sentences, keywords, unsummarized(doc))
     summary = [{"text": texts[i], "page": rows[i].page, "score": round(float(scores[i]), 6), "sentence": rows[i].text}
                for i in chosen]
     budget = DEFAULT_WORDS if words is None and sentences is None else words
@@ -54,4 +55,5 @@ def summarize(engine, paper: Paper, words: int | None = None, sentences: int | N
         "sections": [s.heading for s in doc.sections if s.heading],
         "words": sum(_words(s["text"]) for s in summary),
         "summary": summary,
+        "warnings": list(doc.warnings),
     }
