@@ -7,6 +7,7 @@ checked for structure and grounding only, never for their text: the model may st
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,9 +63,10 @@ def cli(*args):
 NUM = (int, float)
 ASK_SCHEMA = {"question": str, "answer": (str, type(None)), "found": bool, "confidence": NUM, "missing": list,
               "covered": bool, "source": (dict, type(None)), "evidence": list, "lacks": (str, type(None))}
-SOURCE_SCHEMA = {"document": str, "page": int, "sentence": str}
+SOURCE_SCHEMA = {"document": str, "page": int, "sentence": str, "score": NUM}
 EVIDENCE_SCHEMA = {"document": str, "page": int, "text": str, "score": NUM}
-SUMMARY_SCHEMA = {"document": str, "title": str, "pages": int, "sections": list, "words": int, "summary": list}
+SUMMARY_SCHEMA = {"document": str, "title": str, "pages": int, "sections": list, "words": int, "summary": list,
+                  "warnings": list}
 ITEM_SCHEMA = {"text": str, "page": int, "score": NUM, "sentence": str}
 
 
@@ -141,8 +143,10 @@ def test_ask_reads_the_abstract(monkeypatch):
     abstract = [s.text for p in doc.abstract for s in p.sentences]
     assert abstract and not any(s.text in abstract for _, _, s in doc.body_sentences())
     r = json.loads(cli("ask", paper, "How many sensors were installed?", "-f", "json", "--top-k", "1000").stdout)
-    ranked = [e["text"] for e in r["evidence"]]
-    assert set(abstract) <= set(ranked) and len(ranked) == len(abstract) + sum(1 for _ in doc.body_sentences())
+    ranked = [e["text"] for e in r["evidence"]]  # every sentence but the question the paper asks itself
+    asks = [s.text for _, _, s in doc.body_sentences() if s.text.endswith("?")]
+    assert len(asks) == 1 and asks[0] not in ranked
+    assert set(abstract) <= set(ranked) and len(ranked) == len(abstract) + sum(1 for _ in doc.body_sentences()) - 1
     summary = json.loads(cli("summarize", paper, "--sentences", "1000", "-f", "json").stdout)["summary"]
     assert not {s["sentence"] for s in summary} & set(abstract)
 
@@ -470,6 +474,12 @@ def test_summarize_exit_codes_and_json_shape(tmp_path):
     rows = json.loads(res.stdout)
     assert isinstance(rows, list) and len(rows) == 1
     check_summary(rows[0])
+    one = tmp_path / "one"  # a folder is a batch: a list, even when it holds one paper
+    one.mkdir()
+    shutil.copy(MDS[0], one)
+    rows = json.loads(cli("summarize", one, "-n", "1", "-f", "json").stdout)
+    assert isinstance(rows, list) and len(rows) == 1
+    assert isinstance(json.loads(cli("summarize", MDS[0], "-n", "1", "-f", "json").stdout), dict)
 
 
 def test_damaged_model_is_one_error_line(tmp_path):
@@ -519,7 +529,7 @@ def test_summaries_never_quote_a_footnote_or_caption():
 def test_ask_render_quotes_the_sentence_once_when_the_answer_is_all_of_it():
     from papercli.tasks.render import ask_md, ask_text
 
-    src = {"document": "p.pdf", "page": 6, "sentence": "It was trained on 500 000 words."}
+    src = {"document": "p.pdf", "page": 6, "sentence": "It was trained on 500 000 words.", "score": 0.8}
     r = {"question": "How much data?", "found": True, "confidence": 0.9, "source": src, "evidence": [],
          "answer": src["sentence"]}
     assert ask_text(r).count(src["sentence"]) == 1 and ask_md(r).count(src["sentence"]) == 1
@@ -650,7 +660,7 @@ def test_a_question_for_a_number_is_answered_with_one():
 
     texts = ["We computed the mean sleep duration.", "The mean sleep duration was 6.9 hours.", "Three rivers."]
     assert typed_answers("What was the mean sleep duration?", texts) == [1, 2]
-    assert typed_answers("How many rivers were studied?", texts) == [1, 2]
+    assert typed_answers("How many rivers were studied?", texts) == [2, 1]  # "Three rivers" names what is counted
     assert typed_answers("Which rivers were studied?", texts) == [0, 1, 2]
     pointers = ["The corpus is described in Section 3 and Table 4.", "It holds 752 negative and 1301 positive reviews."]
     assert typed_answers("How many reviews are in the corpus?", pointers) == [1]  # "Section 3" is no count
@@ -665,6 +675,28 @@ def test_a_question_for_a_number_is_answered_with_one():
     assert typed_answers("What accuracy does the tagger achieve?", bracketed) == [1]  # (A92-1018)
     r = json.loads(cli("ask", SAMPLES / "sleep-exams.pdf", "What was the mean sleep duration?", "-f", "json").stdout)
     assert r["found"] and "6.9 hours" in r["source"]["sentence"], r
+
+
+def test_a_what_is_question_is_answered_by_the_sentence_that_says_what_it_is():
+    """"What is X?" is answered from a top sentence that defines X ("X is ...", "X (Y) are ...", "X refers to"),
+    not one that only uses it (COVID-QA: "If host gene responses are maintained this may increase disease
+    resilience."); a question about something of X, or a sentence that uses X ("X is used ..."), is no
+    definition; with no defining sentence, every sentence may answer."""
+    from papercli.tasks.engine import asked_term, defines, typed_answers
+
+    assert asked_term("What is disease resilience?") == "disease resilience"
+    assert asked_term("What are inovirus-associated vectors?") == "inovirus-associated vectors"
+    for q in ("What is the advantage of adenovirus?", "What is the focus of this review?", "How is X defined?"):
+        assert asked_term(q) is None, q
+    assert defines("inovirus-associated vectors", "Inovirus-associated vectors (IAVs) are engineered, non-lytic.")
+    assert defines("Coronaviruses", "Coronaviruses (CoVs) are enveloped, positive-sense viruses.")
+    assert defines("Enfuvirtide", "Abstract: Enfuvirtide (T20), is the first HIV fusion inhibitor approved.")
+    for use in ("R0 is used in Table 2.", "The R0 was estimated at 2.56.", "PRO is shown below."):
+        assert not defines("R0", use) and not defines("PRO", use), use
+    texts = ["If host gene responses are maintained this may increase disease resilience.",
+             "Disease resilience is the ability of a host to tolerate an infection."]
+    assert typed_answers("What is disease resilience?", texts) == [1]
+    assert typed_answers("What is tolerance?", texts) == [0, 1]
 
 
 def test_number_questions_and_numbers_as_a_reader_means_them():
@@ -826,7 +858,7 @@ def test_wrapped_lines_in_a_terminal_hang_under_their_text():
     sentence = "We evaluate on the Penn Treebank Wall Street Journal sections 2-21 and 23, as is usual."
     r = {"question": "What dataset do they evaluate on, and how large is it?", "found": True,
          "answer": "the Penn Treebank Wall Street Journal sections 2-21 and 23", "confidence": 0.9,
-         "source": {"document": "p.pdf", "page": 3, "sentence": sentence},
+         "source": {"document": "p.pdf", "page": 3, "sentence": sentence, "score": 0.8},
          "evidence": [{"document": "p.pdf", "page": 3, "text": sentence, "score": 0.5}], "missing": [], "covered": True}
     out = StringIO()
     print_hanging(Console(file=out, width=40, no_color=True, force_terminal=True), ask_text(r, markup=True))
@@ -843,3 +875,16 @@ def test_wrapped_lines_in_a_terminal_hang_under_their_text():
     out = StringIO()  # a line break inside a styled span (a file name) is no markup error
     print_hanging(Console(file=out, width=40, no_color=True, force_terminal=True), ask_text(odd, markup=True))
     assert "b.pdf, p. 3" in out.getvalue()
+
+
+def test_summary_outputs_carry_the_papers_warnings():
+    """A garbled scan's warning goes with its summary, in every format, not only to stderr (a summary file
+    read later must say that its text layer was garbled)."""
+    from papercli.tasks.render import render
+
+    r = {"document": "old.pdf", "title": "Old", "pages": 2, "sections": [], "words": 3,
+         "summary": [{"text": "Tile treatment works.", "page": 1, "score": 0.5, "sentence": "Tile treatment works."}],
+         "warnings": ["15% of the words are unknown to the corpus lexicon: a garbled text layer"]}
+    for fmt in ("text", "md", "json", "jsonl"):
+        assert "garbled text layer" in render("summarize", r, fmt), fmt
+    assert "Warning" not in render("summarize", {**r, "warnings": []}, "text")

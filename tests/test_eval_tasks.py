@@ -43,8 +43,9 @@ class FakeEngine:
         gold = {"What is the average incubation period?": "5 days", "When were vaccines tested?": "2020"}[question]
         idx = next(i for i, s in enumerate(sents) if gold in s)
 
-        return SimpleNamespace(answer=None if self.refuse else gold,
-                               evidence=[SimpleNamespace(index=idx, score=0.9), SimpleNamespace(index=0, score=0.1)])
+        evidence = [SimpleNamespace(index=idx, score=0.9), SimpleNamespace(index=0, score=0.1)]
+        return SimpleNamespace(answer=None if self.refuse else gold, evidence=evidence,
+                               answer_evidence=None if self.refuse else evidence[0])
 
 
 def test_summarize_evaluate_with_fake_model():
@@ -80,8 +81,10 @@ def test_qa_evaluate_bm25_and_fake_model():
     assert res["questions"] == 2
     assert bm25["hit1"]["mean"] == 100.0 and bm25["em"]["mean"] == 0.0 and bm25["f1"]["mean"] > 0
     assert model["em"]["mean"] == 100.0 and model["hit1"]["mean"] == 100.0 and model["refused"]["mean"] == 0.0
+    assert model["answer_hit"]["mean"] == 100.0 and bm25["answer_hit"]["mean"] == bm25["hit1"]["mean"]
     refused = qa.evaluate([COVID], FakeEngine(refuse=True), limit=1)["systems"]["model"]
     assert refused["refused"]["mean"] == 100.0 and refused["f1"]["mean"] == 0.0 and refused["hit1"]["mean"] == 100.0
+    assert refused["answer_hit"]["mean"] == 0.0  # a refusal quotes no sentence
 
 
 def test_load_engine_without_model_returns_none(tmp_path):

@@ -12,13 +12,15 @@ from papercli.eval import load_engine, log
 from papercli.io import write_json
 from papercli.selection import body_texts
 
-METRICS = ("em", "f1", "hit1", "hit3", "refused")
+METRICS = ("em", "f1", "hit1", "hit3", "answer_hit", "refused")
 
 
-def score(answer: str | None, evidence: list[str], golds: list[str]) -> dict[str, float]:
-    """One question's metrics; `answer` None is a refusal."""
+def score(answer: str | None, evidence: list[str], golds: list[str], source: str | None) -> dict[str, float]:
+    """One question's metrics; `answer` None is a refusal, `source` the sentence the answer is quoted from
+    ("answer_hit": it holds a gold answer; 0 when refused)."""
     return {"em": exact_match(answer, golds), "f1": f1_score(answer, golds),
             "hit1": hit_at_k(evidence, golds, 1), "hit3": hit_at_k(evidence, golds, 3),
+            "answer_hit": hit_at_k([source] if answer is not None and source else [], golds, 1),
             "refused": float(answer is None)}
 
 
@@ -39,10 +41,11 @@ def evaluate(records: list[dict], engine=None, limit: int | None = None) -> dict
             golds = [a["text"] for a in q["answers"]]
             runs = {}
             top = [sents[i] for i, _ in bm25.rank(q["question"], top=3)]
-            runs["bm25"] = score(top[0] if top else None, top, golds)
+            runs["bm25"] = score(top[0] if top else None, top, golds, top[0] if top else None)
             if engine is not None:
                 res = engine.ask(doc, q["question"])
-                runs["model"] = score(res.answer, [sents[e.index] for e in res.evidence], golds)
+                source = res.answer_evidence and sents[res.answer_evidence.index]
+                runs["model"] = score(res.answer, [sents[e.index] for e in res.evidence], golds, source)
             for name, m in runs.items():
                 cols = raw.setdefault(name, {k: [] for k in METRICS})
                 for k in METRICS:
@@ -60,7 +63,7 @@ def print_table(result: dict) -> None:
 
     t = Table(title=f"COVID-QA dev: {result['questions']} questions, {result['papers']} papers (%, mean [95% CI])")
     t.add_column("system")
-    for k in ("EM", "F1", "hit@1", "hit@3", "refused"):
+    for k in ("EM", "F1", "hit@1", "hit@3", "answer hit", "refused"):
         t.add_column(k, justify="right")
     for name, cells in result["systems"].items():
         t.add_row(name, *(f"{cells[k]['mean']:.1f} [{cells[k]['lo']:.1f}, {cells[k]['hi']:.1f}]" for k in METRICS))

@@ -128,7 +128,7 @@ _YEARS_AT_END = re.compile(r"(?:^|,?\s+)((?:19|20)\d\d[a-z]?(?:\s*,\s*(?:19|20)\
 _CITE_PREFIX = re.compile(r"^(?:e\.\s?g\.|i\.\s?e\.|see(?:\s+also)?|cf\.)[,\s]*", re.I)
 _NAME_SEPARATOR = re.compile(r"\s*[&,]\s*|\s+")
 _PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "le", "la", "dos", "das"}
-_NAME_LINKS = {"and", "et", "al", "al."} | _PARTICLES
+_NAME_LINKS = {"and", "et", "et.", "al", "al."} | _PARTICLES  # ("et. al.", a common slip)
 _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"}
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
@@ -137,7 +137,7 @@ _ARGUMENT = re.compile(r"(?:\b(?:in|by|of|from|to|see|than|with|and|as|on|over|f
                        r"\be\.g\.,?|\bi\.e\.,?|\bcf\.)$", re.I)
 _CITING_VERB = re.compile(r"\b(?:uses?|used|extends?|extended|follows?|followed|adopts?|adopted|applies|apply|applied)$",
                           re.I)  # "We extend [12] to trees": a numeric citation as the verb's object
-_NARRATIVE = re.compile(r"(?:\bet al\.?|\b[A-Z][a-z][\w'’\-]*(?: and [A-Z][a-z][\w'’\-]*)?)$")
+_NARRATIVE = re.compile(r"(?:\bet\.? al\.?|\b[A-Z][a-z][\w'’\-]*(?: and [A-Z][a-z][\w'’\-]*)?)$")
 # a pointer to a part of the paper that a summary does not show: "(Section 4)", "(see Table 2 for details)", "(§3)"
 _LABEL = r"(?:[A-Z]?\d+(?:\.\d+)*[a-z]?|[A-Z](?:\.\d+)*|[IVX]+)\b"
 _POINTER = re.compile(rf"(?:(?:see|cf\.|e\.g\.,?)\s+)?(?:also\s+)?(?:(?:sub)?sections?|secs?\.|§§?|tables?|tabs?\.|figures?|"

@@ -4,7 +4,8 @@ The result of a question is a plain dict (the JSON schema of the command):
     {"question", "answer": str|None, "found": bool,
      "confidence": float (the model's probability mass on its top three evidence sentences; also given for a
                           refusal, which papers lacking the question's words get however high it is: read "found"),
-     "source": {"document", "page", "sentence"} | None,
+     "source": {"document", "page", "sentence", "score" (the model's probability that this sentence answers,
+                as in "evidence": a quote from a sentence it ranked low has a low score)} | None,
      "evidence": [{"document", "page", "text", "score"}, ...],
      "missing": [question words the papers never mention, ...],
      "covered": bool (the papers mention enough of the question's content words, and every name it asks about),
@@ -127,7 +128,8 @@ def answer_to_dict(answer, papers: list[Paper]) -> dict:
         "answer": answer.answer if found else None,
         "found": found,
         "confidence": round(float(answer.confidence), 6),
-        "source": ({"document": papers[src.doc].path, "page": src.page, "sentence": src.text}
+        "source": ({"document": papers[src.doc].path, "page": src.page, "sentence": src.text,
+                    "score": round(float(src.score), 6)}
                    if found and src is not None else None),
         "evidence": [ev(e) for e in answer.evidence],
         "missing": list(answer.missing),

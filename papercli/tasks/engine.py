@@ -31,6 +31,8 @@ MAX_ANSWER_TOKENS = 30
 ANSWER_POOL = 10  # the answer is quoted from the best 3 quotable sentences among the top 10 of the ranking
 EVIDENCE_SKIP = 10  # at most this many fragments are passed over in the evidence list
 MIN_SPAN_PROB = 0.5  # below this the span head is unsure: quote the whole evidence sentence instead
+MIN_NUMBER_SHARE = float(os.environ.get("PAPERCLI_MIN_NUMBER_SHARE", 0.01))  # a number is quoted from a top sentence
+# with at least this share of the best one's score
 MAX_QUOTE_WORDS = 80  # a whole sentence quoted as the answer is cut here (a scan's unpunctuated run), with " …"
 DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers must mention (uncalibrated models)
 
@@ -43,6 +45,10 @@ _ASKS_FOR_A_NUMBER = re.compile(
     r"|speed|running time|run ?time|throughput)"
     r"|(?:what|which) (?:(?:is|was) the )?(?:accuracy|precision|recall|f-?score|f1|f-measure|bleu|error rate|perplexity)"
     r"|when\b|in (?:what|which) year|at what (?:age|temperature|dose|time)"
+    # a setting or a bound: "What value is lambda set to?", "What threshold is used for ...?", "What is the
+    # expert-based upper bound?"
+    r"|(?:what|which) (?:values?|thresholds?|cut-?offs?)\b|\bset to\W*$"
+    r"|what (?:is|was|are|were) the (?:[\w-]+ ){0,2}?(?:values?|thresholds?|cut-?offs?|upper bound|lower bound)\b"
     # a metric asked anywhere: "What parsing accuracy does ...?", "What UAS on ...?", "What TedEval score does it
     # get?"; not "What kind of agreement is measured?", "Which score is used to evaluate ...?" (a name)
     r"|(?:what|which) (?!.*\b(?:use[sd]?|using|measure[sd]?|adopt(?:s|ed)?|employ(?:s|ed)?|chos[e]n?|choose|analy[sz]e[sd]?)\b)"
@@ -54,15 +60,17 @@ _NUMBER = re.compile(
     r"(?<![-\u2010])one(?! of\b| can\b| could\b| may\b| might\b| would\b| should\b| must\b| another\b| has to\b|[-\u2010])|"
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)  # ("one of", "one-to-one": no count)
-_REFERENCE = re.compile(r"(?:\b(?:sections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|chapters?|appendix)|§)"
-                        r"[\s-]*\d+(?:\.\d+)*", re.I)  # "Section 3", "Section-3", "Table 4": a pointer, not a number
+_REFERENCE = re.compile(r"(?:\b(?:sections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|chapters?|appendix"
+                        r"|groups?|steps?|lines?|rules?|examples?|experiments?|phases?|stages?)|§)"
+                        r"[\s-]*\d+(?:\.\d+)*", re.I)  # "Section 3", "Table 4", "group 1 verbs", "line 5": a label, not a number
 # a heading's number read into its first sentence: "2.2 Existing Treebank Formats ..." (not "4.5 BLEU points ...")
 _HEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z][\w-]* [A-Z])")
 _STOP = re.compile(r"[.!?][\"”’)\]]*\s*$")
+_ASKED = re.compile(r"\?[\"”’)\]]*\s*$")  # a sentence that asks
 _BRACKET_CITATION = re.compile(r"\[(?:[A-Z][^\]]{0,200}?\b)?(?:19|20)\d\d[a-z]?\]")  # "[Church, 1988]", "Baum [1972]"
 _NUMBERED_CITATION = re.compile(r"\[\d{1,3}(?:\s*[,;\u2013-]\s*\d{1,3})*\]")  # "[8]", "[3, 5-7]": no count
 _ASKS_FOR_A_SPEED = re.compile(r"^\s*(?:how (?:fast|quickly)|what (?:is|was) the (?:speed|running time|run ?time|"
-                               r"throughput)|how (?:long|much time) does it take)|\bper (?:second|minute|hour)\b", re.I)
+                               r"throughput)|how (?:long|much time) (?:does|do|did) .{0,80}\btake)|\bper (?:second|minute|hour)\b", re.I)
 _TIME = re.compile(r"\d\s*(?:ms|s|secs?|seconds?|milliseconds?|minutes?|mins?|hours?|h|days?|wps|tps)\b"
                    r"|\b(?:per (?:second|minute|hour|sec)|wps|tps)\b|/\s*(?:s|sec)\b", re.I)  # "0.4 s", "1M wps"
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:when|years?)\b", re.I)
@@ -91,18 +99,21 @@ def has_a_number(text: str, years: bool = True) -> bool:
     return bool(_NUMBER.search(_numeric_text(text, years)))
 
 
-_ASKS_FOR_A_NAME = re.compile(  # "What dataset ...?", "Which metric ...?", "What lexical resource ...?"
-    r"^\s*(?:what|which)\s+(?:(?:of the|kind of|type of|\w+)\s+)?(?P<kind>data ?sets?|corp(?:us|ora)|treebanks?|"
+_ASKS_FOR_A_NAME = re.compile(  # "What dataset ...?", "Which metric ...?", "Which similarity measure ...?" (not
+    # "What measures were taken ...?")
+    r"^\s*(?:what|which)\s+(?!measures?\b)(?:(?:of the|kind of|type of"
+    r"|(?!(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b)[\w-]+(?: [\w-]+)?)\s+)?"
+    r"(?P<kind>data ?sets?|corp(?:us|ora)|treebanks?|"
     r"benchmarks?|metrics?|methods?|models?|algorithms?|systems?|tools?|toolkits?|resources?|lexicons?|"
     r"dictionar(?:y|ies)|parsers?|taggers?|classifiers?|languages?|software|librar(?:y|ies)|baselines?|frameworks?|"
-    r"architectures?|embeddings?|packages?|databases?|ontolog(?:y|ies))\b", re.I)
+    r"architectures?|embeddings?|packages?|databases?|ontolog(?:y|ies)|measures?)\b", re.I)
 _NOT_A_NAME = frozenset("table tables figure figures fig section sections sec eq equation equations appendix "
                         "appendices chapter chapters we our in the this these those it its a an for to as on at by "
                         "of if when while however i they their there here then thus also both each "
                         "url http nlp ai pdf".split())  # (generic acronyms: "the URL", "NLP systems")
 _WORD = re.compile(r"[^\W_][\w'’.+-]*[\w+]|[^\W_]")
 _NARRATIVE_CITATION = re.compile(  # "Turney (2002)", "Pang and Lee (2004)", "Brown et al. (1993a)"
-    r"\b[A-Z][\w'’-]+(?:(?:,? (?:and|&) | )[A-Z][\w'’-]+| et al\.?)?'?s? \((?:19|20)\d\d[a-z]?\)")
+    r"\b[A-Z][\w'’-]+(?:(?:,? (?:and|&) | )[A-Z][\w'’-]+| et\.? al\.?)?'?s? \((?:19|20)\d\d[a-z]?\)")
 
 
 def asks_for_a_name(question: str) -> bool:
@@ -156,25 +167,66 @@ def _asked_unit(question: str) -> str | None:
     return stems[0] if stems else None
 
 
+_ASKS_WHAT_IT_IS = re.compile(  # "What is disease resilience?", "What are inovirus-associated vectors?"
+    r"^\s*what (?:is|are) (?:an? |the )?(?P<term>[^\W\d_][\w-]*(?: [\w-]+){0,3}?)\s*\?*\s*$", re.I)
+_NOT_A_TERM = re.compile(r"\b(?:of|in|for|to|on|by|with|between|from|after|before|during|about|that|which|who|when|"
+                         r"where|how|why|this|these|they|it|its|their|there|paper|study|review|article)\b", re.I)
+
+
+def asked_term(question: str) -> str | None:
+    """The term a "What is X?" question asks to define ("disease resilience"), or None: not when X relates
+    or points to something ("What is the advantage of adenovirus?", "What is the focus of this review?")."""
+    m = _ASKS_WHAT_IT_IS.match(question[:200])
+    return m["term"] if m and not _NOT_A_TERM.search(m["term"]) else None
+
+
+_NOT_DEFINING = (r"(?:used|shown|given|presented|described|listed|reported|computed|calculated|estimated|obtained|set|"
+                  r"applied|based|found|seen|illustrated|depicted|plotted|summari[sz]ed|compared|trained|evaluated|"
+                  r"tested|measured|performed|available|discussed|explained|introduced|provided|included|displayed|"
+                  r"increased|decreased|reduced|higher|lower|better|worse|important|needed|required|still|now|in|at|on)")
+
+
+def defines(term: str, text: str) -> bool:
+    """`text` says what `term` is: "Disease resilience is the ability ...", "Inovirus-associated vectors
+    (IAVs) are engineered ...", "X refers to ..."; not "X is used in ..." nor "X is shown in Table 2"."""
+    stem = re.escape(term[:-1] if term.lower().endswith("s") and len(term) > 3 else term)
+    return bool(re.search(rf"\b{stem}(?:e?s)?\b(?:\s*\([^()]{{1,60}}\))?,?\s+(?:(?:is|are) (?:defined as|known as)"
+                          rf"|refers? to|denotes?|(?:is|are)(?! (?:not |also |then )?{_NOT_DEFINING}\b))\s", text, re.I))
+
+
+_OWN = re.compile(r"\b(?:we|our|us|this (?:paper|work|article))\b", re.I)
+
+
+def cites_others(text: str) -> bool:
+    """`text` cites a work and does not speak of the paper's own ("Zhang et al. (2006) report 70.9"; not
+    "Our kernel reaches 74.1, above Zhang et al. (2006)")."""
+    return _numeric_text(text, years=False) != _numeric_text(text, years=True) and not _OWN.search(text)
+
+
 def typed_answers(question: str, texts: list[str]) -> list[int]:
     """The positions of `texts` that hold what the question asks for: a number ("How many ...?", "What was
     the mean ...?", "What accuracy ...?"; a citation's year only when it asks "when" or for a year: "(Hobbs
-    1986)" answers no "How many"; for "How fast ...?" a time; sentences with digits first, then those with
-    number words only, and among them those that name what "How many ...?" counts first), or a name
-    ("What dataset ...?", "Which metric ...?"); for any other question, all."""
+    1986)" answers no "How many"; for "How fast ...?" a time; those that name what "How many ...?" counts or
+    the metric asked for first ("three experts" before "11 In the comparison ..."), then those about the
+    paper's own work before those that only cite others' ("Zhang et al. (2006) report 70.9"), then digits
+    before number words), or a name
+    ("What dataset ...?", "Which metric ...?"), or a definition ("What is X?": the sentences that say what X
+    is, when some do); for any other question, all."""
     from papercli.features import content_stems
 
     if asks_for_a_number(question):
-        years = bool(_ASKS_FOR_A_YEAR.search(question))  # digits first: "71 patches" before "one tag set"
+        years = bool(_ASKS_FOR_A_YEAR.search(question))  # "(Hobbs 1986)" counts for "when" only
         numeric = {i: _numeric_text(t, years) for i, t in enumerate(texts)}
         speed = bool(_ASKS_FOR_A_SPEED.search(question))  # "How fast ...?": a time ("0.4 seconds per sentence")
-        unit = _asked_unit(question)  # "How many patches ...?": "71 patches" before "5.1%"; "What WAA ...?": "95.4% WAA"
+        unit = _asked_unit(question)  # "How many experts ...?": "three experts" before "69.5%"; "What WAA ...?": "95.4% WAA"
         named = {i: unit is None or unit in content_stems(t) for i, t in numeric.items()}
         return sorted((i for i, t in numeric.items() if _NUMBER.search(t) and (not speed or _TIME.search(t))),
-                      key=lambda i: (not re.search(_DIGIT, numeric[i]), not named[i]))
+                      key=lambda i: (not named[i], not years and cites_others(texts[i]),
+                                     not re.search(_DIGIT, numeric[i])))
     if asks_for_a_name(question):
         return [i for i, t in enumerate(texts) if has_a_name(t, question)]
-    return list(range(len(texts)))
+    term = asked_term(question)  # "What is X?": the sentences that say what X is, if any
+    return [i for i, t in enumerate(texts) if term and defines(term, t)] or list(range(len(texts)))
 
 
 def covers(coverage: float, min_coverage: float) -> bool:
@@ -318,9 +370,10 @@ class Engine:
 
         # the evidence shown: sentences, not a table's header row ("Improved Error score reduction"): a short
         # piece without a stop is passed over ("Accuracy exceeds 96%." and "Scoring programs." are shown)
+        # a question the paper asks itself ("Why does the criterion work so well?") is no evidence either
         shown = (evidence(k) for k in order[: max(top_k, 3) + EVIDENCE_SKIP])
-        ranked = [e for e in shown if not (is_fragment(e.text, answer=True) and not _STOP.search(e.text))][
-            : max(top_k, 3)] or [evidence(k) for k in order[: max(top_k, 3)]]
+        ranked = [e for e in shown if not (is_fragment(e.text, answer=True) and not _STOP.search(e.text))
+                  and not _ASKED.search(e.text)][: max(top_k, 3)] or [evidence(k) for k in order[: max(top_k, 3)]]
         confidence = sum(e.score for e in ranked[:3])  # mass on the top 3 shown: support may span sentences
         if confidence < self.threshold or not covered:
             self.timings["decode"] = time.perf_counter() - t1
@@ -347,7 +400,8 @@ class Engine:
 
         pool = [k for k in order[:ANSWER_POOL] if ok[ctx.sentences[k].doc]
                 and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
-                and not is_fragment(evidence(k).text, answer=True) and not roadmap(evidence(k).text)]
+                and not is_fragment(evidence(k).text, answer=True) and not roadmap(evidence(k).text)
+                and not _ASKED.search(evidence(k).text)]
         if acronym:  # no definition: the best top sentences that use it ("its chance-adjusted variant ARI"), if any
             pool = [k for k in pool if used.search(evidence(k).text)]
             if not pool:
@@ -356,7 +410,10 @@ class Engine:
                               coverage=coverage, lacks="a definition")
         # a question that asks for a number or a name is answered by a sentence that has one ("... was 6.9 hours",
         # "... WORDNET 1.7.1 ..."), the best three such among the quotable ones; else the best three quotable ones
-        typed = typed_answers(question, [evidence(k).text for k in pool])
+        # (a sentence the model all but ruled out does not answer because it holds a number: "70/30" at 0.002
+        # for "How long does it take?" when the top sentence has 0.9)
+        floor = MIN_NUMBER_SHARE * float(prob[order[0]]) if asks_for_a_number(question) else 0.0
+        typed = [i for i in typed_answers(question, [evidence(k).text for k in pool]) if float(prob[pool[i]]) >= floor]
         if pool and not typed and asks_for_a_number(question):  # "How many words per second ...?" of a paper
             self.timings["decode"] = time.perf_counter() - t1  # that gives no speed: no sentence to quote
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
