@@ -736,3 +736,28 @@ def test_an_unmarked_affiliation_footnote_and_its_rest_leave_the_sentence():
                         "unification, which we make faster in this paper.", fontsize=9, fontname="tiro")
     kinds = {p.text[:12]: p.kind for s in _read(doc, "t.pdf").sections for p in s.paragraphs}
     assert kinds.get("Present affi") == "footnote" and kinds.get("NTT Basic Re") == "footnote", kinds
+
+
+def test_a_captions_rest_in_small_type_stays_with_the_caption():
+    """A caption whose first line is set in body type and the rest in small type below it (P09-1074): the
+    rest is the caption's, not text spliced into the sentence that runs past the table."""
+    from papercli.ingest.pdf import _read
+
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    body = "The resolver uses a learned classifier over mention pairs and clusters them in a second step. " * 6
+    page.insert_textbox(pymupdf.Rect(72, 72, 300, 700), body + "To achieve good performance, it employs a",
+                        fontsize=10.9, fontname="tiro")
+    page.insert_text((320, 153), "Table 2: Dataset characteristics including the number of", fontsize=10.9,
+                     fontname="tiro")
+    for k, rest in enumerate(["documents, annotated mentions, coreference chains and the", "train/test split."]):
+        page.insert_text((320, 168 + 13 * k), rest, fontsize=9, fontname="tiro")
+    page.insert_textbox(pymupdf.Rect(320, 228, 540, 500), "fairly comprehensive set of 61 features introduced in "
+                        "previous coreference resolution systems. " + body, fontsize=10.9, fontname="tiro")
+    paras = [p for s in _read(doc, "t.pdf").sections for p in s.paragraphs]
+    captions = [p.text for p in paras if p.kind == "caption"]
+    assert captions == ["Table 2: Dataset characteristics including the number of documents, annotated mentions, "
+                        "coreference chains and the train/test split."], captions
+    assert any("it employs a fairly comprehensive set of 61 features" in p.text for p in paras)

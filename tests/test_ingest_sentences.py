@@ -104,11 +104,15 @@ def test_inline_numbered_list_items_keep_their_numbers():
         "The score was 3.", "Then it rose to 4.", "Results follow."]
     assert split_sentences("1. Tokenization. We split text. 2. Tagging. We tag it.") == [
         "1. Tokenization.", "We split text.", "2. Tagging.", "We tag it."]
-    # a list opens after ":" or ";" or at the start, only when a "2." follows, and goes on in order
+    # a list opens with "1." after ":" or ";", or with any number at the paragraph's start (items set as
+    # paragraphs of their own, N10-1019: "... in this paper: 1. How effective is ...?" / "2. How much ...?"),
+    # and goes on in order
     assert split_sentences("It fails when n = 1. It works when n = 2. Fine.") == [
         "It fails when n = 1.", "It works when n = 2.", "Fine."]
-    assert split_sentences("We had: 1. Then it broke.") == ["We had: 1.", "Then it broke."]
-    assert split_sentences("Consider: 1. one thing 3. Other things.") == ["Consider: 1. one thing 3.", "Other things."]
+    assert split_sentences("We addressed two questions: 1. How effective is it? We show that.") == [
+        "We addressed two questions:", "1. How effective is it?", "We show that."]
+    assert split_sentences("2. How much data is enough? We show that.") == ["2. How much data is enough?", "We show that."]
+    assert split_sentences("Consider: 1. one thing 3. Other things.") == ["Consider:", "1. one thing 3.", "Other things."]
     # a number that a word asks for ("Section 4.", "Fig. 2.") is not the next item
     assert split_sentences("Steps: 1. see the start 2. read Section 3. Then we go.") == [
         "Steps:", "1. see the start", "2. read Section 3.", "Then we go."]

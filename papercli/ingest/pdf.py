@@ -695,6 +695,12 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
                 if note and b.kind == "body" and b.y0 > 0.75 * heights[pno] and abs(b.y0 - note.y1) < note.size \
                         and note.text.rstrip().endswith((",", ";", ":", "-")):
                     b.kind = "footnote"  # the rest of a footnote cut at a comma, as a block of its own (C90-2039)
+                cap = out[-1] if out and out[-1].kind == "caption" else None
+                if cap and b.kind == "body" and b.size < min(body, small or body) - 0.9 and abs(b.x0 - cap.x0) < body \
+                        and -1 <= b.y0 - cap.y1 < cap.size and not _ends_sentence(cap.text[-1:]):
+                    # a caption's first line set in body type, its rest in small type below it (P09-1074)
+                    out[-1] = Block(cap.lines + b.lines, b.page, kind="caption")
+                    continue
                 out.append(b)
         _mark_figure_text(out, body, widths[pno])
         pages.append(_split_columns(out, widths[pno]))
