@@ -761,3 +761,26 @@ def test_a_captions_rest_in_small_type_stays_with_the_caption():
     assert captions == ["Table 2: Dataset characteristics including the number of documents, annotated mentions, "
                         "coreference chains and the train/test split."], captions
     assert any("it employs a fairly comprehensive set of 61 features" in p.text for p in paras)
+
+
+def test_a_block_of_footnotes_is_one_paragraph_per_note():
+    """Notes set in one block, each line opening with a raised mark ("1 The same data ..." / "2 http://...",
+    E12-1054): one footnote paragraph each, without its mark ("2http://..." before); a formula's subscript
+    wrapped to a line's start ("1) =") opens no note."""
+    from papercli.ingest.pdf import _read
+
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_textbox(pymupdf.Rect(72, 72, 300, 600), "The corpus holds essays written by students. " * 30,
+                        fontsize=10, fontname="tiro")
+    for k, (mark, note) in enumerate([("1", "The same artificial data as described in Section 3.2."),
+                                      ("2", "http://code.google.com/p/dkpro-spelling-asl/"),
+                                      ("3", "Using a revision dump from April 5, 2011.")]):
+        y = 720 + 11 * k
+        page.insert_text((72, y - 3), mark, fontsize=6, fontname="tiro")
+        page.insert_text((76, y), note, fontsize=8, fontname="tiro")
+    notes = [p.text for s in _read(doc, "t.pdf").sections for p in s.paragraphs if p.kind == "footnote"]
+    assert notes == ["The same artificial data as described in Section 3.2.",
+                     "http://code.google.com/p/dkpro-spelling-asl/", "Using a revision dump from April 5, 2011."], notes

@@ -64,6 +64,7 @@ _SUBSECTION_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,3}\.?")
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _NOTE_MARKS = "*\u2020\u2021\u00a7\u00b6"  # footnote marks other than digits: * † ‡ § ¶
 _FOOTNOTE_MARK = re.compile(rf"^(?:[1-9]\d?|[{_NOTE_MARKS}])\s*(?=[A-Z])")
+_RAISED_MARK = re.compile(rf"^(?:[1-9]\d?|[{_NOTE_MARKS}])\s*")  # a mark known to be raised: whatever follows
 _FOOTNOTE_START = re.compile(  # "1The", "* This", an unmarked "Present affiliation: ..." (C90-2039)
     rf"^(?:(?:[1-9]\d?|[{_NOTE_MARKS}] ?)[A-Z]"
     rf"|(?i:present|current|permanent)\W{{0,2}}\s*(?i:affiliations?|address(?:es)?)\b)")
@@ -146,6 +147,12 @@ def _is_mark(spans: list[dict], size: float) -> bool:
     text = "".join(s["text"] for s in spans).strip()
     return 0 < len(text) <= 2 and all(c.isdigit() or c in _NOTE_MARKS for c in text) and \
         max(s["size"] for s in spans) < 0.8 * size
+
+
+def _opens_a_note(ln: Line) -> bool:
+    """A raised mark opens the line and a word or link follows ("2http://...", "5The intuition ..."); not a
+    formula's subscript wrapped to the line start ("1) =", "1 | f J")."""
+    return ln.marker and bool(re.match(r"[^\W_]", _RAISED_MARK.sub("", ln.text, count=1)))
 
 
 def _make_line(segments: list[list[dict]], bbox: list[float]) -> Line:
@@ -566,14 +573,23 @@ class _Builder:
         self.pending = []
 
     def add_float(self, b: Block) -> None:
-        """A caption or footnote: a paragraph of its own, after the sentence it interrupts if any."""
-        text = self.join([ln.text for ln in b.lines])
-        if b.kind == "footnote":  # its own mark ("1 The code ...") is a pointer, not text
-            text = _FOOTNOTE_MARK.sub("", text, count=1)
-        if self.pieces:
-            self.pending.append((sum(len(t) for t, _ in self.pieces), text, b.page, b.kind))
-        else:
-            self._emit([(text, b.page)], kind=b.kind)
+        """A caption or footnote: a paragraph of its own, after the sentence it interrupts if any. A block of
+        several footnotes is one paragraph per note: a line that opens with a raised mark starts a note
+        ("1 The same data as in Section 3.2." / "2 http://code.google.com/p/jwpl/", E12-1054)."""
+        notes = [[b.lines[0]]]
+        for ln in b.lines[1:]:
+            if b.kind == "footnote" and _opens_a_note(ln):
+                notes.append([ln])
+            else:
+                notes[-1].append(ln)
+        for lines in notes:
+            text = self.join([ln.text for ln in lines])
+            if b.kind == "footnote":  # its own mark ("1 The code ...", a raised "2" before a URL) is no text
+                text = (_RAISED_MARK if _opens_a_note(lines[0]) else _FOOTNOTE_MARK).sub("", text, count=1)
+            if self.pieces:
+                self.pending.append((sum(len(t) for t, _ in self.pieces), text, b.page, b.kind))
+            else:
+                self._emit([(text, b.page)], kind=b.kind)
 
     def _emit(self, pieces: list[tuple[str, int]], floats: list[tuple[int, str, int, str]] = (),
               kind: str = "body") -> None:
