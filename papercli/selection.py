@@ -98,8 +98,9 @@ def cut_to_words(text: str, words: int) -> str:
 
 
 _LAYOUT_OR_THANKS = re.compile(  # a section that is about the paper, not its content
-    r"^(?:[\dA-Z](?:\.\d+)*\.?\s+)?(?:acknowledge?ments?|funding|(?:plan|outline|organi[sz]ation|structure|overview|"
-    r"roadmap) of (?:the|this) (?:paper|article|thesis)|(?:paper|article) (?:organi[sz]ation|outline|structure))\W*$", re.I)
+    r"^(?:(?:\d+|[IVX]+|[A-Z])(?:\.\d+)*\.?\s+)?(?:acknowledge?ments?(?: and funding)?|funding(?: sources)?|"
+    r"(?:plan|outline|organi[sz]ation|structure|overview|roadmap) of (?:the|this) (?:paper|article|thesis)|"
+    r"(?:paper|article) (?:organi[sz]ation|outline|structure))\W*$", re.I)
 
 
 def unsummarized(doc: Document) -> list[bool]:
@@ -111,11 +112,12 @@ def unsummarized(doc: Document) -> list[bool]:
 
 
 # a sentence that leans on the one before it: "Hence, ...", "In comparison, our system ...", "They report ..."
-_LEANS = re.compile(
-    r"^(?:hence|thus|therefore|instead|still|moreover|furthermore|further|similarly|likewise|consequently|"
-    r"nevertheless|otherwise|in (?:comparison|contrast|addition)|by contrast|on the other hand|as a result|"
-    r"second(?:ly)?|third(?:ly)?|despite (?:this|these|that)|in (?:this|that|both|either) cases?|"
-    r"they|their|theirs|them|these|those|such|he|she|his|her)\b", re.I)
+_LEANS = re.compile(  # (a whole word: not "Second-order models", "His-tagged"; "Further work" and "Second
+    # language learners" lean on nothing, "Further," and "Second," do)
+    r"^(?:(?:hence|thus|therefore|instead|moreover|furthermore|similarly|likewise|consequently|nevertheless|"
+    r"otherwise|in (?:comparison|contrast|addition)|by contrast|on the other hand|as a result|secondly|thirdly|"
+    r"despite (?:this|these|that)|in (?:this|that|both|either) cases?|"
+    r"they|their|theirs|them|these|those|such|he|she|his|her)(?![-\w])|(?:still|further|second|third),)", re.I)
 
 
 def leans_on_the_one_before(sentence: str) -> bool:
@@ -160,14 +162,17 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     chosen: list[int] = []
     used = 0
 
-    leans = [i > 0 and leans_on_the_one_before(s) for i, s in enumerate(sentences)]
+    before: list[int | None] = []  # the sentence before each, passing over captions and footnotes placed between
+    for i in range(len(sentences)):
+        before.append(None if i == 0 else i - 1 if not never[i - 1] else before[i - 1])
+    leans = [before[i] is not None and leans_on_the_one_before(s) for i, s in enumerate(sentences)]
 
     def take(i: int) -> list[int]:
         """Pick sentence i, with the one before it when it leans on it and that one is not picked yet, if
         they fit (the budget, the count, no near-duplicate, nothing unfit); the sentences picked."""
         nonlocal used
-        group = [i - 1, i] if leans[i] and i - 1 not in chosen else [i]
-        if (i in chosen or len(chosen) + len(group) > count or leans[group[0]] and group[0] - 1 not in chosen
+        group = [before[i], i] if leans[i] and before[i] not in chosen else [i]
+        if (i in chosen or len(chosen) + len(group) > count or leans[group[0]] and before[group[0]] not in chosen
                 or used + sum(sizes[j] for j in group) > MAX_OVERSHOOT * words):
             return []
         for j in group:
@@ -183,7 +188,7 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
             if used >= words or len(chosen) >= count:
                 break
             take(i)
-        return chosen or _best_of_any_length(bags, unfit, never, scores, count)
+        return chosen or _best_of_any_length(bags, unfit, leans, never, scores, count)
     z = np.asarray(scores, dtype=float)
     z = (z - z.mean()) / (z.std() + 1e-9) if len(z) else z
     stems = [list(dict.fromkeys(keyword_stems(s))) for s in sentences]  # ordered: float sums the same in every process
@@ -197,15 +202,16 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
         for j in take(i):
             left.discard(j)
             covered.update(stems[j])
-    return chosen or _best_of_any_length(bags, unfit, never, scores, count)
+    return chosen or _best_of_any_length(bags, unfit, leans, never, scores, count)
 
 
-def _best_of_any_length(bags: list[set], unfit: list[bool], never: list[bool], scores: Sequence[float],
-                        count: int) -> list[int]:
+def _best_of_any_length(bags: list[set], unfit: list[bool], leans: list[bool], never: list[bool],
+                        scores: Sequence[float], count: int) -> list[int]:
     """When no sentence fits the budget: the best-scored one with content words that is not unfit for a
-    summary, else the best-scored fragment (a text of fragments only), never a caption or an aside;
-    empty when count is 0 or there is nothing else."""
-    candidates = ([i for i, b in enumerate(bags) if b and not unfit[i]]
+    summary and stands alone, else one that is fit, else the best-scored fragment (a text of fragments
+    only), never a caption or an aside; empty when count is 0 or there is nothing else."""
+    candidates = ([i for i, b in enumerate(bags) if b and not unfit[i] and not leans[i]]
+                  or [i for i, b in enumerate(bags) if b and not unfit[i]]
                   or [i for i, b in enumerate(bags) if b and not never[i]])
     best = max(candidates, key=lambda i: scores[i], default=None)
     return [best] if best is not None and count > 0 else []

@@ -691,12 +691,29 @@ def test_a_what_is_question_is_answered_by_the_sentence_that_says_what_it_is():
     assert defines("inovirus-associated vectors", "Inovirus-associated vectors (IAVs) are engineered, non-lytic.")
     assert defines("Coronaviruses", "Coronaviruses (CoVs) are enveloped, positive-sense viruses.")
     assert defines("Enfuvirtide", "Abstract: Enfuvirtide (T20), is the first HIV fusion inhibitor approved.")
+    assert defines("virus", "Viruses are small infectious agents.") and defines("Coronaviruses", "The coronavirus is enveloped.")
     for use in ("R0 is used in Table 2.", "The R0 was estimated at 2.56.", "PRO is shown below."):
         assert not defines("R0", use) and not defines("PRO", use), use
     texts = ["If host gene responses are maintained this may increase disease resilience.",
              "Disease resilience is the ability of a host to tolerate an infection."]
     assert typed_answers("What is disease resilience?", texts) == [1]
     assert typed_answers("What is tolerance?", texts) == [0, 1]
+
+
+def test_settings_labels_and_times_as_number_questions_mean_them():
+    """"... set to?" asks for a number wherever it ends a question; "group 1" is a label, "experiments 5 times"
+    a count; "How long do patients take ...?" asks for a time in weeks too; "What X do systems ...?" asks for
+    no name (a code review's cases)."""
+    from papercli.tasks.engine import asks_for_a_name, asks_for_a_number, has_a_number, typed_answers
+
+    assert asks_for_a_number("What is the learning rate set to?") and asks_for_a_number("What threshold is used?")
+    assert has_a_number("We repeated the experiments 5 times.") and not has_a_number("as for the group 1 verbs")
+    texts = ["Recovery takes 2 weeks on average.", "Patients were followed for 14 days.", "It is slow."]
+    assert typed_answers("How long do patients take to recover?", texts) == [0, 1]
+    for q in ("What problems do systems have?", "What role do embeddings play?", "What control measures were taken?"):
+        assert not asks_for_a_name(q), q
+    for q in ("Which similarity measure works best?", "Which machine learning system do they use?"):
+        assert asks_for_a_name(q), q
 
 
 def test_number_questions_and_numbers_as_a_reader_means_them():

@@ -152,13 +152,21 @@ def test_a_sentence_that_leans_on_the_one_before_comes_with_it():
     sents = ["Graph methods rank the sentences of long papers.", "Hence, they need no training data at all.",
              "Bananas taste sweet when ripe.", "Dilated attention reads whole papers at once."]
     assert not selection.leans_on_the_one_before(sents[0]) and selection.leans_on_the_one_before(sents[1])
-    assert not selection.leans_on_the_one_before("Thesis work is long.")
+    for alone in ("Thesis work is long.", "Second language learners struggle.", "Second-order models help.",
+                  "His-tagged proteins bind.", "Further work is needed."):
+        assert not selection.leans_on_the_one_before(alone), alone
+    assert selection.leans_on_the_one_before("Further, it fails.") and selection.leans_on_the_one_before("They fail.")
     for kw in (None, {"train": 0.9, "data": 0.9}):
         assert selection.select(sents, [1, 5, 0, 2], words=100, keywords=kw)[:2] == [0, 1]
-        assert selection.select(sents, [1, 5, 0, 2], words=100, keywords=kw, count=1) != [1]
-        picked = selection.select(sents, [1, 5, 0, 2], words=100, keywords=kw, asides=[True, False, False, False])
-        assert 1 not in picked  # the sentence it leans on may not be shown
+        assert selection.select(sents, [1, 5, 0, 2], words=100, keywords=kw, count=1) == [3]  # no room for two
+        picked = selection.select(sents, [1, 5, 0, 2], words=100, keywords=kw, asides=[False, False, True, False])
+        assert 2 not in picked and picked[:2] == [0, 1]  # an aside is never shown, with a pair or alone
     assert selection.select(sents[1:2], [1.0], words=100) == [0]  # nothing before it: alone
+    # the sentence before it passes over a caption placed between them; when nothing fits the budget, the
+    # fallback prefers a sentence that stands alone
+    between = [sents[0], "Figure 2: Recall by depth.", sents[1], sents[2]]
+    assert selection.select(between, [1, 0, 5, 0], words=100)[:2] == [0, 2]
+    assert selection.select(sents[:2], [0, 5], words=5) == [0]
 
 
 def test_sections_about_the_paper_are_not_summarized():
@@ -170,6 +178,8 @@ def test_sections_about_the_paper_are_not_summarized():
         Section("Acknowledgments", 1, 2, [Paragraph([Sentence("Prof. Maguire was generous with his time.", 2)])]),
         Section("2 Related Work", 1, 2, [Paragraph([Sentence("Hwa et al. projected parses.", 2)])])])
     assert selection.unsummarized(doc) == [False, True, True, False]
+    for heading in ("10 Acknowledgments", "VII. Acknowledgment", "Acknowledgments and Funding", "Outline of the Paper"):
+        assert selection._LAYOUT_OR_THANKS.match(heading), heading
 
 
 def test_bm25_and_keyword_selection_are_the_same_in_every_process():

@@ -386,7 +386,7 @@ def test_a_subscript_opening_a_body_line_is_no_footnote_mark():
 
     def block(size):
         b = Block([Line("1 grows exponentially with the number of characters K, it is impractical", 0, 650, 200, 660,
-                        size, False, "", marker=True)], 3)
+                        size, False, "", marker=1)], 3)
         _classify(b, 10.0, 792.0, {}, page_body=10.0)
         return b.kind
 
@@ -761,6 +761,15 @@ def test_a_captions_rest_in_small_type_stays_with_the_caption():
     assert captions == ["Table 2: Dataset characteristics including the number of documents, annotated mentions, "
                         "coreference chains and the train/test split."], captions
     assert any("it employs a fairly comprehensive set of 61 features" in p.text for p in paras)
+    # a short caption over a table's small-type cells is not wrapped: the cells are no part of its text
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_textbox(pymupdf.Rect(72, 72, 300, 700), body, fontsize=10.9, fontname="tiro")
+    page.insert_text((320, 153), "Table 2: Results on the test set", fontsize=10.9, fontname="tiro")
+    page.insert_text((326, 170), "System P R F1 Baseline 70.1 68.2 69.1 Ours 74.3 71.0 72.6", fontsize=9,
+                     fontname="tiro")
+    paras = [p for s in _read(doc, "t.pdf").sections for p in s.paragraphs]
+    assert "Table 2: Results on the test set" in [p.text for p in paras if p.kind == "caption"]
 
 
 def test_a_block_of_footnotes_is_one_paragraph_per_note():
@@ -777,10 +786,12 @@ def test_a_block_of_footnotes_is_one_paragraph_per_note():
                         fontsize=10, fontname="tiro")
     for k, (mark, note) in enumerate([("1", "The same artificial data as described in Section 3.2."),
                                       ("2", "http://code.google.com/p/dkpro-spelling-asl/"),
-                                      ("3", "Using a revision dump from April 5, 2011.")]):
-        y = 720 + 11 * k
+                                      ("3", "Using a revision dump from April 5, 2011."),
+                                      ("4", "50 of the 120 papers were left out.")]):
+        y = 710 + 11 * k
         page.insert_text((72, y - 3), mark, fontsize=6, fontname="tiro")
         page.insert_text((76, y), note, fontsize=8, fontname="tiro")
     notes = [p.text for s in _read(doc, "t.pdf").sections for p in s.paragraphs if p.kind == "footnote"]
     assert notes == ["The same artificial data as described in Section 3.2.",
-                     "http://code.google.com/p/dkpro-spelling-asl/", "Using a revision dump from April 5, 2011."], notes
+                     "http://code.google.com/p/dkpro-spelling-asl/", "Using a revision dump from April 5, 2011.",
+                     "50 of the 120 papers were left out."], notes  # the mark goes, not the note's own digits

@@ -112,6 +112,7 @@ def test_inline_numbered_list_items_keep_their_numbers():
     assert split_sentences("We addressed two questions: 1. How effective is it? We show that.") == [
         "We addressed two questions:", "1. How effective is it?", "We show that."]
     assert split_sentences("2. How much data is enough? We show that.") == ["2. How much data is enough?", "We show that."]
+    assert split_sentences("The ratio was 2 : 1. Then it rose.") == ["The ratio was 2 : 1.", "Then it rose."]
     assert split_sentences("Consider: 1. one thing 3. Other things.") == ["Consider:", "1. one thing 3.", "Other things."]
     # a number that a word asks for ("Section 4.", "Fig. 2.") is not the next item
     assert split_sentences("Steps: 1. see the start 2. read Section 3. Then we go.") == [

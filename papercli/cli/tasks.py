@@ -188,7 +188,7 @@ def summarize(
     password: Optional[str] = PASSWORD_OPTION,
 ) -> None:
     """Summarize each paper from its most salient sentences, in paper order, each with its page."""
-    import shutil
+    import os
     from pathlib import Path
 
     from tqdm import tqdm
@@ -230,7 +230,10 @@ def summarize(
     cache = Cache(enabled=not no_cache)
     engine, done, failed, collected = None, 0, 0, []
 
-    sized = shutil.get_terminal_size((0, 0)).columns > 0  # a terminal that reports 0 columns gets a fixed bar
+    try:  # the bar goes to stderr: its width is stderr's terminal's, and one that reports 0 columns gets 80
+        sized = os.get_terminal_size(sys.stderr.fileno()).columns > 0
+    except (OSError, ValueError):
+        sized = False
     bar = tqdm(todo, file=sys.stderr, unit="paper", desc="summarize", disable=None if batch else True,
                dynamic_ncols=sized, ncols=None if sized else 80)
 

@@ -64,7 +64,6 @@ _SUBSECTION_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,3}\.?")
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _NOTE_MARKS = "*\u2020\u2021\u00a7\u00b6"  # footnote marks other than digits: * † ‡ § ¶
 _FOOTNOTE_MARK = re.compile(rf"^(?:[1-9]\d?|[{_NOTE_MARKS}])\s*(?=[A-Z])")
-_RAISED_MARK = re.compile(rf"^(?:[1-9]\d?|[{_NOTE_MARKS}])\s*")  # a mark known to be raised: whatever follows
 _FOOTNOTE_START = re.compile(  # "1The", "* This", an unmarked "Present affiliation: ..." (C90-2039)
     rf"^(?:(?:[1-9]\d?|[{_NOTE_MARKS}] ?)[A-Z]"
     rf"|(?i:present|current|permanent)\W{{0,2}}\s*(?i:affiliations?|address(?:es)?)\b)")
@@ -88,7 +87,7 @@ class Line:
     size: float
     bold: bool
     bold_prefix: str  # a bold lead-in when the line goes on in plain text ("2.1 Model." ...; _bold_prefix)
-    marker: bool = False  # starts with a superscript/small footnote mark
+    marker: int = 0  # length of the superscript/small footnote mark the line starts with (0: none)
 
 
 @dataclass
@@ -152,7 +151,7 @@ def _is_mark(spans: list[dict], size: float) -> bool:
 def _opens_a_note(ln: Line) -> bool:
     """A raised mark opens the line and a word or link follows ("2http://...", "5The intuition ..."); not a
     formula's subscript wrapped to the line start ("1) =", "1 | f J")."""
-    return ln.marker and bool(re.match(r"[^\W_]", _RAISED_MARK.sub("", ln.text, count=1)))
+    return bool(ln.marker) and bool(re.match(r"\s*[^\W_]", ln.text[ln.marker:]))
 
 
 def _make_line(segments: list[list[dict]], bbox: list[float]) -> Line:
@@ -179,7 +178,7 @@ def _make_line(segments: list[list[dict]], bbox: list[float]) -> Line:
     if len(spans) == 1:  # the same result as below in a fraction of the time
         return Line(text, *bbox, round(spans[0]["size"], 1), is_bold[0], "", False)
     size = max(sizes, key=sizes.get)
-    marker = len(spans) > 1 and _is_mark(spans[:1], size)
+    marker = len(spans[0]["text"].strip()) if len(spans) > 1 and _is_mark(spans[:1], size) else 0
     end = _bold_lead(spans, is_bold)
     prefix = _bold_prefix(segments, spans[end] if 0 < end < len(spans) else None)
     bold = bold_chars >= 0.7 * sum(lengths) or end == len(spans)
@@ -585,7 +584,8 @@ class _Builder:
         for lines in notes:
             text = self.join([ln.text for ln in lines])
             if b.kind == "footnote":  # its own mark ("1 The code ...", a raised "2" before a URL) is no text
-                text = (_RAISED_MARK if _opens_a_note(lines[0]) else _FOOTNOTE_MARK).sub("", text, count=1)
+                # (exactly the raised mark: a note may open with digits of its own, "2" + "50 of the papers")
+                text = text[lines[0].marker:].lstrip() if _opens_a_note(lines[0]) else _FOOTNOTE_MARK.sub("", text, count=1)
             if self.pieces:
                 self.pending.append((sum(len(t) for t, _ in self.pieces), text, b.page, b.kind))
             else:
@@ -712,9 +712,14 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
                         and note.text.rstrip().endswith((",", ";", ":", "-")):
                     b.kind = "footnote"  # the rest of a footnote cut at a comma, as a block of its own (C90-2039)
                 cap = out[-1] if out and out[-1].kind == "caption" else None
-                if cap and b.kind == "body" and b.size < min(body, small or body) - 0.9 and abs(b.x0 - cap.x0) < body \
-                        and -1 <= b.y0 - cap.y1 < cap.size and not _ends_sentence(cap.text[-1:]):
-                    # a caption's first line set in body type, its rest in small type below it (P09-1074)
+                if cap and b.kind == "body" and b.size < small - 0.9 <= cap.lines[0].size - 0.9 \
+                        and abs(b.x0 - cap.x0) < body and -1 <= b.y0 - cap.y1 < cap.size \
+                        and cap.lines[-1].x1 >= b.x1 - body and not _ends_sentence(cap.text) \
+                        and (b.text[:1].islower() or cap.lines[-1].size < small - 0.9):
+                    # a caption's first line set in body type, its rest in small type below it (P09-1074): it
+                    # goes on in lower case ("... the number of" / "documents, annotated ..."), then line by
+                    # line; the caption's last line ran as far right as the block (it was wrapped); a short
+                    # caption over a table's small-type cells ("System P R F1 ...") takes none of them
                     out[-1] = Block(cap.lines + b.lines, b.page, kind="caption")
                     continue
                 out.append(b)

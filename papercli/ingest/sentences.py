@@ -23,6 +23,7 @@ _CAPTION = re.compile(r"^(?:(?i:figure|fig\.|table|tab\.|algorithm|listing)\s*\d
 _BRACKET = re.compile(r"[(\[{)\]}]")
 BRACKET_REACH = 200  # an opening bracket further back than this many characters is a stray one (OCR, a formula)
 _LIST_NUMBER = re.compile(r"\s(\d{1,2})\.$")  # "... YouTube 2." before an inline list's next item
+_RATIO = re.compile(r"\d\s*:$")  # "2 :" before "1.": a ratio, not a list's lead-in
 # Abbreviations after which a following number/label is expected ("Fig. 3", "Sec. 2.1").
 _TAKES_A_NUMBER = {"section", "sections", "sec", "secs", "table", "tables", "tab", "figure", "figures", "fig", "figs",
                    "eq", "eqs", "equation", "equations", "step", "steps", "chapter", "ch", "page", "pages", "p", "pp",
@@ -99,10 +100,11 @@ def _split(text: str) -> list[str]:
             head = text[max(start, cut - 64):cut].strip()
             if not head or head.rsplit(" ", 1)[-1].lower().rstrip(".") not in _TAKES_A_NUMBER:  # "in Section 4."
                 n = int(number[1])
-        if n and (n == item + 1 if item else not head or n == 1 and head[-1] in ":;"):
+        if n and (n == item + 1 if item else not head or n == 1 and head[-1] in ":;" and not _RATIO.search(head)):
             # "... YouTube 2. Google's ...": the number opens the next item of an inline numbered list
-            # (a list opens after ":" or ";", or a paragraph's start, where the items may be paragraphs of
-            # their own: "1. How effective is ...?"; "when n = 1. ... n = 2." is no list)
+            # (a list opens with "1." after ":" or ";", or with any number at a paragraph's start or right after
+            # a sentence, where items may be paragraphs of their own: "1. How effective is ...?"; "when n = 1.
+            # ... n = 2." and "a ratio of 2 : 1." are no list)
             if head:
                 out.append(text[start:cut].strip())
             start = cut

@@ -47,7 +47,7 @@ _ASKS_FOR_A_NUMBER = re.compile(
     r"|when\b|in (?:what|which) year|at what (?:age|temperature|dose|time)"
     # a setting or a bound: "What value is lambda set to?", "What threshold is used for ...?", "What is the
     # expert-based upper bound?"
-    r"|(?:what|which) (?:values?|thresholds?|cut-?offs?)\b|\bset to\W*$"
+    r"|(?:what|which) (?:values?|thresholds?|cut-?offs?)\b"
     r"|what (?:is|was|are|were) the (?:[\w-]+ ){0,2}?(?:values?|thresholds?|cut-?offs?|upper bound|lower bound)\b"
     # a metric asked anywhere: "What parsing accuracy does ...?", "What UAS on ...?", "What TedEval score does it
     # get?"; not "What kind of agreement is measured?", "Which score is used to evaluate ...?" (a name)
@@ -61,7 +61,7 @@ _NUMBER = re.compile(
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     r"hundred|thousand|million|billion|half|twice|dozens?)\b", re.I)  # ("one of", "one-to-one": no count)
 _REFERENCE = re.compile(r"(?:\b(?:sections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|chapters?|appendix"
-                        r"|groups?|steps?|lines?|rules?|examples?|experiments?|phases?|stages?)|§)"
+                        r"|group|step|line|rule|example|experiment|phase|stage)|§)"
                         r"[\s-]*\d+(?:\.\d+)*", re.I)  # "Section 3", "Table 4", "group 1 verbs", "line 5": a label, not a number
 # a heading's number read into its first sentence: "2.2 Existing Treebank Formats ..." (not "4.5 BLEU points ...")
 _HEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z][\w-]* [A-Z])")
@@ -71,7 +71,8 @@ _BRACKET_CITATION = re.compile(r"\[(?:[A-Z][^\]]{0,200}?\b)?(?:19|20)\d\d[a-z]?\
 _NUMBERED_CITATION = re.compile(r"\[\d{1,3}(?:\s*[,;\u2013-]\s*\d{1,3})*\]")  # "[8]", "[3, 5-7]": no count
 _ASKS_FOR_A_SPEED = re.compile(r"^\s*(?:how (?:fast|quickly)|what (?:is|was) the (?:speed|running time|run ?time|"
                                r"throughput)|how (?:long|much time) (?:does|do|did) .{0,80}\btake)|\bper (?:second|minute|hour)\b", re.I)
-_TIME = re.compile(r"\d\s*(?:ms|s|secs?|seconds?|milliseconds?|minutes?|mins?|hours?|h|days?|wps|tps)\b"
+_TIME = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several))\s*-?\s*"
+                   r"(?:ms|s|secs?|seconds?|milliseconds?|minutes?|mins?|hours?|h|days?|weeks?|months?|years?|wps|tps)\b"
                    r"|\b(?:per (?:second|minute|hour|sec)|wps|tps)\b|/\s*(?:s|sec)\b", re.I)  # "0.4 s", "1M wps"
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:when|years?)\b", re.I)
 
@@ -81,8 +82,12 @@ _ASKS_FOR_A_SCORE = re.compile(  # a metric named by its acronym: "What WAA does
     r".*\b(?:achieve|get|reach|obtain|score|yield|attain|give)[sd]?\b")
 
 
+_SET_TO = re.compile(r"\bset to\W*$", re.I)  # "What is the learning rate set to?"
+
+
 def asks_for_a_number(question: str) -> bool:
-    return bool(_ASKS_FOR_A_NUMBER.search(question) or _ASKS_FOR_A_SCORE.search(question))
+    return bool(_ASKS_FOR_A_NUMBER.search(question) or _ASKS_FOR_A_SCORE.search(question)
+                or _SET_TO.search(question))
 
 
 def _numeric_text(text: str, years: bool) -> str:
@@ -99,14 +104,15 @@ def has_a_number(text: str, years: bool = True) -> bool:
     return bool(_NUMBER.search(_numeric_text(text, years)))
 
 
-_ASKS_FOR_A_NAME = re.compile(  # "What dataset ...?", "Which metric ...?", "Which similarity measure ...?" (not
-    # "What measures were taken ...?")
-    r"^\s*(?:what|which)\s+(?!measures?\b)(?:(?:of the|kind of|type of"
-    r"|(?!(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b)[\w-]+(?: [\w-]+)?)\s+)?"
+_AUX = r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b"
+_ASKS_FOR_A_NAME = re.compile(  # "What dataset ...?", "Which machine learning system ...?", "Which similarity
+    # measure ...?" (not "What problems do systems have?", "What control measures were taken?")
+    r"^\s*(?:what|which)\s+(?:(?:of the|kind of|type of|(?!" + _AUX + r")[\w-]+(?: (?!" + _AUX + r")[\w-]+)?)\s+)?"
     r"(?P<kind>data ?sets?|corp(?:us|ora)|treebanks?|"
     r"benchmarks?|metrics?|methods?|models?|algorithms?|systems?|tools?|toolkits?|resources?|lexicons?|"
     r"dictionar(?:y|ies)|parsers?|taggers?|classifiers?|languages?|software|librar(?:y|ies)|baselines?|frameworks?|"
-    r"architectures?|embeddings?|packages?|databases?|ontolog(?:y|ies)|measures?)\b", re.I)
+    r"architectures?|embeddings?|packages?|databases?|ontolog(?:y|ies)"
+    r"|(?:similarity|relatedness|distance|association|evaluation|quality) measures?)\b", re.I)
 _NOT_A_NAME = frozenset("table tables figure figures fig section sections sec eq equation equations appendix "
                         "appendices chapter chapters we our in the this these those it its a an for to as on at by "
                         "of if when while however i they their there here then thus also both each "
@@ -189,8 +195,10 @@ _NOT_DEFINING = (r"(?:used|shown|given|presented|described|listed|reported|compu
 def defines(term: str, text: str) -> bool:
     """`text` says what `term` is: "Disease resilience is the ability ...", "Inovirus-associated vectors
     (IAVs) are engineered ...", "X refers to ..."; not "X is used in ..." nor "X is shown in Table 2"."""
-    stem = re.escape(term[:-1] if term.lower().endswith("s") and len(term) > 3 else term)
-    return bool(re.search(rf"\b{stem}(?:e?s)?\b(?:\s*\([^()]{{1,60}}\))?,?\s+(?:(?:is|are) (?:defined as|known as)"
+    forms = {term, term + "s", term + "es"} | ({term[:-1]} if term[-1:] in "sS" else set()) \
+        | ({term[:-2]} if term[-2:].lower() == "es" else set())  # "virus" / "viruses", "Coronaviruses" / "Coronavirus"
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True) if len(f) > 1)
+    return bool(re.search(rf"\b(?:{alternatives})\b(?:\s*\([^()]{{1,60}}\))?,?\s+(?:(?:is|are) (?:defined as|known as)"
                           rf"|refers? to|denotes?|(?:is|are)(?! (?:not |also |then )?{_NOT_DEFINING}\b))\s", text, re.I))
 
 

@@ -114,7 +114,7 @@ def summary_md(r: dict) -> str:
     out = [f"# {r['title']}", "", f"*{_facts(r)}*", ""]
     if r["sections"]:
         out += ["Sections: " + "; ".join(r["sections"]), ""]
-    out += [f"> Warning: {w}" for w in r.get("warnings", ())] + ([""] if r.get("warnings") else [])
+    out += [line for w in r.get("warnings", ()) for line in (f"> Warning: {w}", "")]  # one quote each
     out += ["## Summary", ""]
     out += [f"- {s['text']} (p. {s['page']})" for s in r["summary"]] or ["(no body sentences to summarize)"]
     return "\n".join(out) + "\n"
