@@ -31,8 +31,7 @@ MAX_ANSWER_TOKENS = 30
 ANSWER_POOL = 10  # the answer is quoted from the best 3 quotable sentences among the top 10 of the ranking
 EVIDENCE_SKIP = 10  # at most this many fragments are passed over in the evidence list
 MIN_SPAN_PROB = 0.5  # below this the span head is unsure: quote the whole evidence sentence instead
-MIN_NUMBER_SHARE = float(os.environ.get("PAPERCLI_MIN_NUMBER_SHARE", 0.01))  # a number is quoted from a top sentence
-# with at least this share of the best one's score
+MIN_NUMBER_SHARE = 0.01  # a number is quoted only from a top sentence with at least this share of the best one's score
 MAX_QUOTE_WORDS = 80  # a whole sentence quoted as the answer is cut here (a scan's unpunctuated run), with " …"
 DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers must mention (uncalibrated models)
 
