@@ -750,16 +750,17 @@ def test_a_captions_rest_in_small_type_stays_with_the_caption():
     body = "The resolver uses a learned classifier over mention pairs and clusters them in a second step. " * 6
     page.insert_textbox(pymupdf.Rect(72, 72, 300, 700), body + "To achieve good performance, it employs a",
                         fontsize=10.9, fontname="tiro")
-    page.insert_text((320, 153), "Table 2: Dataset characteristics including the number of", fontsize=10.9,
-                     fontname="tiro")
-    for k, rest in enumerate(["documents, annotated mentions, coreference chains and the", "train/test split."]):
+    page.insert_text((320, 153), "Table 2:", fontsize=10.9, fontname="tiro")  # the label in body type, the rest small
+    page.insert_text((360, 153), "Dataset characteristics including the number of", fontsize=9, fontname="tiro")
+    for k, rest in enumerate(["documents, annotated mentions, coreference chains per", "CEs per chain and the",
+                              "train/test split."]):  # (a line of its own may go on in capitals once the caption did)
         page.insert_text((320, 168 + 13 * k), rest, fontsize=9, fontname="tiro")
-    page.insert_textbox(pymupdf.Rect(320, 228, 540, 500), "fairly comprehensive set of 61 features introduced in "
+    page.insert_textbox(pymupdf.Rect(320, 240, 540, 500), "fairly comprehensive set of 61 features introduced in "
                         "previous coreference resolution systems. " + body, fontsize=10.9, fontname="tiro")
     paras = [p for s in _read(doc, "t.pdf").sections for p in s.paragraphs]
     captions = [p.text for p in paras if p.kind == "caption"]
     assert captions == ["Table 2: Dataset characteristics including the number of documents, annotated mentions, "
-                        "coreference chains and the train/test split."], captions
+                        "coreference chains per CEs per chain and the train/test split."], captions
     assert any("it employs a fairly comprehensive set of 61 features" in p.text for p in paras)
     # a short caption over a table's small-type cells is not wrapped: the cells are no part of its text
     doc = pymupdf.open()
@@ -770,6 +771,14 @@ def test_a_captions_rest_in_small_type_stays_with_the_caption():
                      fontname="tiro")
     paras = [p for s in _read(doc, "t.pdf").sections for p in s.paragraphs]
     assert "Table 2: Results on the test set" in [p.text for p in paras if p.kind == "caption"]
+    # a centred caption's last line, set as a block of its own (C04-1131)
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_textbox(pymupdf.Rect(72, 72, 300, 700), body, fontsize=11, fontname="tiro")
+    page.insert_text((342, 700), "Table 7: optimal context size using both", fontsize=11, fontname="tiro")
+    page.insert_text((402, 716), "classifiers.", fontsize=11, fontname="tiro")
+    paras = [p for s in _read(doc, "t.pdf").sections for p in s.paragraphs]
+    assert [p.text for p in paras if p.kind == "caption"] == ["Table 7: optimal context size using both classifiers."]
 
 
 def test_a_block_of_footnotes_is_one_paragraph_per_note():

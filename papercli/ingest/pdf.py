@@ -702,7 +702,7 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
         for ln in (ln for b in blocks for ln in b if _prose(ln.text)):
             page_sizes[ln.size] += len(ln.text)
         small = min(body, page_sizes.most_common(1)[0][0]) if page_sizes else body
-        out = []
+        out, continued = [], set()  # (captions that took a line below them)
         for lines in blocks:
             for part in _split_block(lines, body):
                 b = Block(part, pno + 1)
@@ -712,15 +712,17 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
                         and note.text.rstrip().endswith((",", ";", ":", "-")):
                     b.kind = "footnote"  # the rest of a footnote cut at a comma, as a block of its own (C90-2039)
                 cap = out[-1] if out and out[-1].kind == "caption" else None
-                if cap and b.kind == "body" and b.size < small - 0.9 <= cap.lines[0].size - 0.9 \
-                        and abs(b.x0 - cap.x0) < body and -1 <= b.y0 - cap.y1 < cap.size \
-                        and cap.lines[-1].x1 >= b.x1 - body and not _ends_sentence(cap.text) \
-                        and (b.text[:1].islower() or cap.lines[-1].size < small - 0.9):
-                    # a caption's first line set in body type, its rest in small type below it (P09-1074): it
-                    # goes on in lower case ("... the number of" / "documents, annotated ..."), then line by
-                    # line; the caption's last line ran as far right as the block (it was wrapped); a short
-                    # caption over a table's small-type cells ("System P R F1 ...") takes none of them
+                if cap and b.kind == "body" and -1 <= b.y0 - cap.y1 < cap.size and not _ends_sentence(cap.text) and (
+                        b.size < small - 0.9 and abs(b.x0 - cap.x0) < body and cap.lines[-1].x1 >= b.x1 - body
+                        and (b.text[:1].islower() or id(cap) in continued)
+                        or len(b.lines) == 1 and b.text[:1].islower() and cap.x0 - 1 <= b.x0 and b.x1 <= cap.x1 + 1):
+                    # a caption's rest set as blocks of their own below it: in small type, one per line (P09-1074:
+                    # "... including the number of" / "documents, annotated CEs, ..." / "CEs per chain ..."), or
+                    # a centred last line ("Table 7: optimal context size using both" / "classifiers.", C04-1131).
+                    # It goes on in lower case, under a caption line that was wrapped (ran as far right as the
+                    # block); a short caption over a table's small-type cells ("System P R F1 ...") takes none
                     out[-1] = Block(cap.lines + b.lines, b.page, kind="caption")
+                    continued.add(id(out[-1]))
                     continue
                 out.append(b)
         _mark_figure_text(out, body, widths[pno])
