@@ -216,9 +216,8 @@ def typed_answers(question: str, texts: list[str]) -> list[int]:
     1986)" answers no "How many"; for "How fast ...?" a time; those that name what "How many ...?" counts or
     the metric asked for first ("three experts" before "11 In the comparison ..."), then those about the
     paper's own work before those that only cite others' ("Zhang et al. (2006) report 70.9"), then digits
-    before number words), or a name
-    ("What dataset ...?", "Which metric ...?"), or a definition ("What is X?": the sentences that say what X
-    is, when some do); for any other question, all."""
+    before number words), or a name ("What dataset ...?", "Which metric ...?"), or a definition ("What is
+    X?": the sentences that say what X is, when some do); for any other question, all."""
     from papercli.features import content_stems
 
     if asks_for_a_number(question):
