@@ -418,9 +418,10 @@ class Engine:
         # "... WORDNET 1.7.1 ..."), the best three such among the quotable ones; else the best three quotable ones
         # (a sentence the model all but ruled out does not answer because it holds a number: "70/30" at 0.002
         # for "How long does it take?" when the top sentence has 0.9)
-        floor = MIN_NUMBER_SHARE * float(prob[order[0]]) if asks_for_a_number(question) else 0.0
+        number = asks_for_a_number(question)
+        floor = MIN_NUMBER_SHARE * float(prob[order[0]]) if number else 0.0
         typed = [i for i in typed_answers(question, [evidence(k).text for k in pool]) if float(prob[pool[i]]) >= floor]
-        if pool and not typed and asks_for_a_number(question):  # "How many words per second ...?" of a paper
+        if pool and not typed and number:  # "How many words per second ...?" of a paper
             self.timings["decode"] = time.perf_counter() - t1  # that gives no speed: no sentence to quote
             return Answer(question, None, ranked[:top_k], confidence=confidence, refused=True, missing=missing,
                           coverage=coverage, lacks="a number")
