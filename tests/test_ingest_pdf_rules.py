@@ -804,3 +804,18 @@ def test_a_block_of_footnotes_is_one_paragraph_per_note():
     assert notes == ["The same artificial data as described in Section 3.2.",
                      "http://code.google.com/p/dkpro-spelling-asl/", "Using a revision dump from April 5, 2011.",
                      "50 of the 120 papers were left out."], notes  # the mark goes, not the note's own digits
+
+
+def test_a_headings_line_end_hyphen_and_a_titles_full_stop(tmp_path):
+    """A heading wrapped with a hyphen reads as one word ("Relation Ex-" / "traction": P06-1104, I05-3013), and a
+    title set as a sentence loses its full stop (A00-2034's "... Alternations.")."""
+    from papercli.ingest import load_document
+
+    path = tmp_path / "wrapped.pdf"
+    _front_page_pdf(path, "", [(100, 16, True, "Identifying Role Switching Alternations."),
+                               (160, 12, True, "3 Composite Kernels for Relation Ex-"),
+                               (174, 12, True, "traction"),
+                               (200, 10, False, "We study how people read papers in this short text about relation extraction.")])
+    doc = load_document(str(path))
+    assert doc.title == "Identifying Role Switching Alternations"
+    assert [s.heading for s in doc.sections] == ["3 Composite Kernels for Relation Extraction"]

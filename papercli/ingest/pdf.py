@@ -738,8 +738,8 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
                 continue
             if b.kind == "caption" or b.kind == "footnote" and builder.mode != "references":
                 builder.add_float(b)
-            elif b.kind == "heading":
-                builder.heading(b.text, b.level, b.page)
+            elif b.kind == "heading":  # (a heading's lines joined like body lines: "Relation Ex-" + "traction")
+                builder.heading(builder.join([ln.text for ln in b.lines]), b.level, b.page)
             else:
                 _add_body_block(builder, b)
     builder.close()
@@ -965,6 +965,7 @@ def _front_matter(doc: Document, pages: list[list[Block]], body: float, meta_tit
     if mark and len(doc.title) > 20 and _toc_key(meta_title).endswith(_toc_key(doc.title[:mark.start()])) \
             and not re.search(rf"\s{mark.group().strip()}\W*$", meta_title):  # ("... Part 1" in both keeps it)
         doc.title = doc.title[:mark.start()]
+    doc.title = re.sub(r"(?<=[^\W\d_]{4})\.$", "", doc.title)  # a title set as a sentence ("... Alternations.": A00-2034)
     start = first.index(title_block) + 1
     abstract_at = next((i for i, b in enumerate(first[start:], start) if b.kind == "heading"
                         and b.text.lower().startswith("abstract")), start)
