@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from papercli.features import content_words
+from papercli.features import content_words, section_type
 from papercli.ingest.document import Document
 from papercli.ingest.sentences import BULLETS, is_caption, without_citations
 from papercli.keywords import keyword_stems
@@ -68,7 +68,7 @@ _LOWERCASE_PIECE = re.compile(  # "where ...", not "iPhone", "word2vec", "k-mean
 _ABOUT_THE_TEXT = re.compile(
     r"^(?:in |the (?:rest|remainder) of )?this (?:section|chapter|subsection)\b|^(?:in )?(?:the )?(?:rest|remainder) of "
     r"(?:this|the) (?:paper|article)\b|\bthis (?:paper|article) is (?:organi[sz]ed|structured)\b|"
-    r"^(?:(?:finally|then|next),? )?(?:sections?|chapters?)[ -]?\d+(?:\.\d+)*(?: and \d+(?:\.\d+)*)? (?:\w+ly )?"
+    r"^(?:(?:finally|then|next|subsequently),? )?(?:sections?|chapters?)[ -]?\d+(?:\.\d+)*(?: and \d+(?:\.\d+)*)? (?:\w+ly )?"
     r"(?:describes?|presents?|introduces?|discuss(?:es)?|concludes?|gives?|shows?|reviews?|outlines?|summari[sz]es?|"
     r"explains?|details?|reports?|compares?|deals? with|examines?|provides?|contains?|covers?|investigates?|"
     r"analy[sz]es?|defines?|illustrates?|sketch(?:es)?|address(?:es)?|focus(?:es)? on|turns? to|considers?|"
@@ -78,7 +78,7 @@ _ABOUT_THE_TEXT = re.compile(
     r"\bconclud(?:e|es|ing)(?: \w+){0,3} in (?:sections?|secs?\.|chapters?|§) ?\d|"
     r"^we (?:\w+ly )?(?:describe|present|discuss|introduce|review|give|outline|explain|detail|summari[sz]e) "
     r"(?:[^.;]{0,60} )?in (?:sections?|chapters?|§) ?\d|"  # "We describe in Section 2 the basics of ..."
-    r"^(?:(?:finally|then|next),? )?in (?:(?:sections?|secs?\.|§§?|chapters?|appendix)[ -]?[\dA-Z]+(?:\.\d+)*"
+    r"^(?:(?:finally|then|next|subsequently),? )?in (?:(?:sections?|secs?\.|§§?|chapters?|appendix)[ -]?[\dA-Z]+(?:\.\d+)*"
     r"(?: and [\dA-Z]+(?:\.\d+)*)?|the (?:next|following|last|final|previous|preceding) (?:section|chapter)),?\s*(?:we (?:\w+ly )?(?:discuss|describe|"
     r"present|introduce|show|give|conclude|review|report|outline|summari[sz]e|propose|explain|detail|evaluate|examine|"
     r"investigate|analy[sz]e|define|consider|turn|sketch|provide|address|focus|illustrate|motivate|formali[sz]e|"
@@ -87,7 +87,9 @@ _ABOUT_THE_TEXT = re.compile(
     r"explained|detailed|reported)(?: (?:here|below|in detail))?(?=[,.;]|$| along\b| together\b| followed\b))|"
     r"\bwe (?:would like to )?thank\b|\b(?:work|research|project|study)\b.{0,60}\b(?:is|was|were|are) "
     r"(?:partially |partly |in part )?(?:supported|funded) by\b|"
-    r"\bgrateful to\b", re.I)
+    r"\bgrateful to\b|"
+    r"^(?:table|figure|fig\.|tab\.)\s*\d+\w*\s+(?:shows|lists|presents|gives|summari[sz]es|reports|displays|"
+    r"illustrates|compares|contains|depicts|plots)\b", re.I)  # a float a summary does not show
 
 
 def cut_to_words(text: str, words: int) -> str:
@@ -118,26 +120,59 @@ _LEANS = re.compile(  # (a whole word: not "Second-order models", "His-tagged"; 
     r"otherwise|in (?:comparison|contrast|addition)|by contrast|on the other hand|as a result|secondly|thirdly|"
     r"despite (?:this|these|that)|in (?:this|that|both|either) cases?|"
     r"they|their|theirs|them|these|those|such|he|she|his|her)(?![-\w])|(?:still|further|second|third),)", re.I)
+_POINTS_BACK = re.compile(  # no connective, but a pointer back: "This shows ...", "Indeed, ...", "such a pipeline"
+    r"^(?:(?:this|that)(?! (?:paper|work|article|study|thesis|report|research|note|chapter|abstract)\b)|"
+    r"indeed|in fact|and|but|yet|now,|also,|the (?:former|latter)|"
+    r"in (?:this|that|such an?) (?!(?:paper|work|article|study|thesis|report|section|chapter)\b)\w+)(?![-\w])|"
+    r"\bsuch an? (?!way\b)\w+(?! as\b)", re.I)
 
 
 def leans_on_the_one_before(sentence: str) -> bool:
     """A sentence that cannot stand alone in a summary: it opens with a connective or a pronoun that points
     back ("Hence, a tokenization accuracy of about 50% can be expected", "In comparison, our system is ...",
-    "They report ..."): `select` shows it only together with the sentence before it."""
-    return bool(_LEANS.match(sentence))
+    "They report ...", "This shows that ...", "Indeed, ...", "In this alternation, ..."; not "This paper ...") or
+    says "such a ..." ("... invisible to such a pipeline"): `select` shows it only together with the sentence
+    before it."""
+    return bool(_LEANS.match(sentence) or _POINTS_BACK.search(sentence))
 
 
 def about_the_text(sentence: str) -> bool:
     """A sentence about the paper's layout or thanks, not its content: "In this section, we ...", "The rest
     of this paper is organized as follows", "In Section 4, we describe ..." (not "However, in Section 5 we
     show that ...", a finding), "Section 2 briefly reviews ...", "Section 4 deals with ...", "For a description
-    of the tool see section 5.", "... and conclude in Section 7.", "We thank ...", "This work was supported by ..."."""
+    of the tool see section 5.", "... and conclude in Section 7.", "We thank ...", "This work was supported by
+    ...", or about a figure or table a summary does not show ("Table 1 lists the performance ...")."""
     return bool(_ABOUT_THE_TEXT.search(sentence))
+
+
+_ASKED = re.compile(r"^[^:]*\?\W*$")  # a question the paper asks, not "This paper asks a question: how ...?"
+MAX_THIS_PAPER = 2  # at most this many sentences saying what "this paper" does (they restate each other)
+_THIS_PAPER = re.compile(r"\bthis (?:paper|work|article|study|thesis)\b", re.I)
+RESULT_BONUS = 1.0  # with keywords: added to the gain of a result sentence until the summary has one (dev)
+_RESULT_VERB = re.compile(r"\b(?:achiev|obtain|reach|improv|outperform|yield|attain|gain|reduc|increas|surpass|beat|"
+                          r"score|perform|boost|exceed)\w*", re.I)
+_RESULT_NUMBER = re.compile(r"\d(?:\.\d+)?\s?%|\b\d*\.\d+\b|\b\d+ (?:points?|percent)\b")
+_POINTS_AT_A_FLOAT = re.compile(r"^(?:as )?(?:table|figure|fig\.|tab\.)\s*\d", re.I)
+
+
+def states_a_result(sentence: str) -> bool:
+    """A sentence that gives a result with its number: "Our methods achieve about 80% accuracy ...",
+    "... improves F1 by 2.3 points" (not one that points at a table: "Table 1 shows ...")."""
+    return bool(_RESULT_VERB.search(sentence) and _RESULT_NUMBER.search(sentence)
+                and not _POINTS_AT_A_FLOAT.match(sentence))
+
+
+def result_sentences(doc: Document) -> list[bool]:
+    """Per body sentence (`doc.body_sentences()` order): a result with its number (`states_a_result`) in the
+    introduction or the conclusion, where a paper states its headline result ("Our methods achieve about 80%
+    accuracy ... compared to around 50% ..."). A summary takes one of them if it can (`select`)."""
+    return [section_type(sec.heading) in ("introduction", "conclusion") and states_a_result(s.text)
+            for _, sec, s in doc.body_sentences()]
 
 
 def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_overlap: float = 0.5,
            keywords: dict[str, float] | None = None, count: int | None = None,
-           asides: Sequence[bool] | None = None) -> list[int]:
+           asides: Sequence[bool] | None = None, results: Sequence[bool] | None = None) -> list[int]:
     """Indices of summary sentences in the order they were picked, until `words` words (or `count` sentences).
 
     Without `keywords`: best score first. With `keywords` (content stem -> probability that it occurs in
@@ -150,14 +185,20 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     fewer than MIN_SENTENCE_WORDS words, a numbered heading read as a sentence, or a lead-in to an
     equation or list that the summary does not show), or a sentence about the text rather than its
     content (`about_the_text`: "In this section, we ...", "In Section 4, we describe ..."), unless there is
-    nothing else. A sentence that leans on the one before it (`leans_on_the_one_before`: "Hence, ...",
-    "They ...") is picked only together with that one. A figure or table caption and the sentences marked
-    in `asides` (`unsummarized`: captions, footnotes, a "Plan of the Paper" section) are never picked.
+    nothing else, or a question the paper asks ("How can this method be evaluated?"). A sentence that leans
+    on the one before it (`leans_on_the_one_before`: "Hence, ...", "They ...", "This shows ...") is picked
+    only together with that one. At most MAX_THIS_PAPER sentences say what "this paper" does (they restate
+    each other). With `keywords`, the sentences marked in `results` (`result_sentences`: a result with its
+    number) get RESULT_BONUS added to their gain until one is picked. A figure or table caption and the
+    sentences marked in `asides` (`unsummarized`: captions, footnotes, a "Plan of the Paper" section) are
+    never picked.
     """
     bags = [set(content_words(s)) for s in sentences]
     sizes = [len(s.split()) for s in sentences]
     never = [is_caption(s) or bool(asides and asides[i]) for i, s in enumerate(sentences)]  # not even as a fallback
-    unfit = [never[i] or is_fragment(s) or about_the_text(s) for i, s in enumerate(sentences)]
+    unfit = [never[i] or is_fragment(s) or about_the_text(s) or _ASKED.search(s) is not None
+             for i, s in enumerate(sentences)]
+    about_paper = [bool(_THIS_PAPER.search(s)) for s in sentences]
     count = len(sentences) if count is None else count
     chosen: list[int] = []
     used = 0
@@ -174,6 +215,8 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
         group = [before[i], i] if leans[i] and before[i] not in chosen else [i]
         if (i in chosen or len(chosen) + len(group) > count or leans[group[0]] and before[group[0]] not in chosen
                 or used + sum(sizes[j] for j in group) > MAX_OVERSHOOT * words):
+            return []
+        if sum(about_paper[j] for j in chosen + group) > MAX_THIS_PAPER:
             return []
         for j in group:
             if (not bags[j] or unfit[j] or j in chosen
@@ -193,11 +236,13 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     z = (z - z.mean()) / (z.std() + 1e-9) if len(z) else z
     stems = [list(dict.fromkeys(keyword_stems(s))) for s in sentences]  # ordered: float sums the same in every process
     lengths = [max(len(s.split()), 1) ** KEYWORD_LENGTH_POWER for s in sentences]
+    result = results or [False] * len(sentences)
     covered: set[str] = set()
     left = set(range(len(sentences)))
     while left and used < words and len(chosen) < count:
+        bonus = 0.0 if any(result[k] for k in chosen) else RESULT_BONUS
         i = max(left, key=lambda j: ((sum(keywords.get(w, 0.0) for w in stems[j] if w not in covered)
-                                      + KEYWORD_SCORE_WEIGHT * z[j]) / lengths[j], -j))
+                                      + KEYWORD_SCORE_WEIGHT * z[j] + bonus * result[j]) / lengths[j], -j))
         left.discard(i)
         for j in take(i):
             left.discard(j)

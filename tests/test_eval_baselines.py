@@ -225,3 +225,45 @@ def test_summaries_skip_sentences_about_the_text():
     sents = ["In this section, we describe the parser and its training data in detail.",
              "The parser reaches 91.2 F1 on the Penn Treebank, the best result so far."]
     assert select(sents, [1.0, 0.5], words=15) == [1]
+
+
+def test_summary_rules_from_the_second_summary_review():
+    """A review of 10 more papers (3.0 of 5): dangling "This shows ...", "Indeed, ...", "such a pipeline"; three
+    "In this paper ..." restatements; a question the paper asks; no result with its number; "Table 1 lists ..."."""
+    lean = selection.leans_on_the_one_before
+    for s in ("This shows that syntax helps.", "Indeed, the parser fails.", "In this alternation, the object moves.",
+              "And Ribas showed that it holds.", "The latter is faster.", "Everything is invisible to such a pipeline."):
+        assert lean(s), s
+    for s in ("This paper presents a parser.", "In this paper we show a result.", "We use cues such as POS tags.",
+              "It is known that parsers fail.", "Here we propose a parser.", "Thistle grows."):
+        assert not lean(s), s
+    about = selection.about_the_text
+    assert about("Table 1 lists the performance of the system.") and about("Figure 2 shows the precision by depth.")
+    assert about("Subsequently, in Section 2.3, we present our algorithm.")
+    assert not about("Table 1: Results by depth.") and not about("Tables are hard to parse.")
+    # a question the paper asks is never a summary sentence
+    asks = ["How can this unsupervised method of learning roles be evaluated?", "Roles are learned from raw text."]
+    assert selection.select(asks, [5, 1], words=100) == [1]
+    asks[0] = "This paper asks one question: how close do cheap sensors come to official stations?"
+    assert selection.select(asks, [5, 1], words=100) == [0, 1]
+    # at most two sentences say what "this paper" does
+    paper = ["In this paper, we study role labeling of speakers.", "This paper develops role tagging for talk shows.",
+             "In this paper we investigate speaker roles in news.", "Speakers switch roles in broadcast news."]
+    assert selection.select(paper, [4, 3, 2, 1], words=100) == [0, 1, 3]
+    # with keywords, a result with its number is taken if the budget allows one
+    assert selection.states_a_result("Our methods achieve about 80% accuracy, compared to 50% for the baseline.")
+    assert not selection.states_a_result("Table 1 shows that we achieve 80% accuracy.")
+    assert not selection.states_a_result("We achieve high accuracy.")
+    sents = ["Role labeling tags the speakers of broadcast news.", "Our tagger reaches 80.2% accuracy on news.",
+             "Roles of speakers matter for summaries of talk."]
+    kw = {"role": 0.9, "speaker": 0.9}
+    assert selection.select(sents, [3, 1.9, 2], words=15, keywords=kw) == [0, 2]
+    assert selection.select(sents, [3, 1.9, 2], words=15, keywords=kw, results=[False, True, False]) == [0, 1]
+
+
+def test_result_sentences_are_in_the_introduction_or_conclusion():
+    doc = Document(source="d", title="", sections=[
+        Section("1 Introduction", 1, 1, [Paragraph([Sentence("Our tagger reaches 80.2% accuracy on news.", 1)])]),
+        Section("4 Experiments", 1, 2, [Paragraph([Sentence("The tagger reaches 75.1% accuracy on talk.", 2)])]),
+        Section("5 Conclusion", 1, 3, [Paragraph([Sentence("We improve accuracy by 5.1 points.", 3)])])])
+    assert selection.result_sentences(doc) == [True, False, True]

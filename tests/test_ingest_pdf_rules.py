@@ -819,3 +819,25 @@ def test_a_headings_line_end_hyphen_and_a_titles_full_stop(tmp_path):
     doc = load_document(str(path))
     assert doc.title == "Identifying Role Switching Alternations"
     assert [s.heading for s in doc.sections] == ["3 Composite Kernels for Relation Extraction"]
+
+
+def test_glyphs_without_a_text_mapping_are_unreadable_characters(tmp_path):
+    """A font without a text mapping reads as control characters ("closed formula \\x10\\x16\\x15": P04-1018's
+    numbers): they become U+FFFD, and a paper with many such sentences says so."""
+    import pymupdf
+
+    from papercli.ingest import load_document
+
+    path = tmp_path / "glyphs.pdf"
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=612, height=792)
+    page.insert_text((72, 60), "Counting Partitions", fontsize=16, fontname="tibo")
+    page.insert_text((72, 100), "1 Introduction", fontsize=12, fontname="tibo")
+    for i in range(8):
+        tail = "the number \x10\x16 grows fast." if i % 2 else "the number grows fast."
+        page.insert_text((72, 130 + 14 * i), f"In test {i} of the study we see that {tail}", fontsize=10)
+    pdf.save(path)
+    doc = load_document(str(path))
+    text = " ".join(s.text for _, _, s in doc.body_sentences())
+    assert "\x10" not in text and "the number \ufffd\ufffd grows" in text
+    assert any("50% of the sentences hold unreadable characters" in w for w in doc.warnings), doc.warnings

@@ -12,7 +12,7 @@ from papercli.eval import load_engine, log
 from papercli.eval.metrics import ROUGE_KEYS, budget_indices, budget_summary, mean_ci, rouge
 from papercli.ingest.document import Document
 from papercli.io import write_json
-from papercli.selection import select, summary_texts, unsummarized
+from papercli.selection import result_sentences, select, summary_texts, unsummarized
 
 REFERENCES = ("abstract", "human", "challenge", "approach", "outcome", "clscisumm_human")
 PARTS = 5  # position in the paper, in fifths of its body sentences, for the oracle-recall table
@@ -58,12 +58,12 @@ def evaluate(records: list[dict], words: int, lr: bl.FeatureLR | None = None, en
 
     for n, rec in enumerate(records, 1):
         doc = record_to_document(rec)
-        sents, asides = summary_texts(doc), unsummarized(doc)
+        sents, asides, results = summary_texts(doc), unsummarized(doc), result_sentences(doc)
         refs = {"abstract": rec["abstract"], **{k: v for k, v in (rec.get("summaries") or {}).items() if v}}
         picks = {}
         for name, fn in systems.items():
             scores, keywords = fn(doc)
-            picks[name] = select(sents, scores, words, keywords=keywords, asides=asides)
+            picks[name] = select(sents, scores, words, keywords=keywords, asides=asides, results=results)
         for ref_name, ref in refs.items():
             for name, idx in picks.items():
                 add(name, ref_name, rouge(budget_summary(sents, idx, words), ref))

@@ -7,11 +7,13 @@ The result of a question is a plain dict (the JSON schema of the command):
      "source": {"document", "page", "sentence", "score" (the model's probability that this sentence answers,
                 as in "evidence": a quote from a sentence it ranked low has a low score)} | None,
      "evidence": [{"document", "page", "text", "score"}, ...],
-     "missing": [question words the papers never mention, ...],
+     "missing": [question words that no paper mentions, ...],
      "covered": bool (the papers mention enough of the question's content words, and every name it asks about),
      "lacks": str|None (a refusal because none of the ten best quotable sentences holds what the question asks
                         for: "a number" for "How many ...?"; or "a definition" for "What does X stand for?"
-                        when the papers never spell X out and none of those sentences uses it)}
+                        when the papers never spell X out and none of those sentences uses it),
+     "closest": {"document", "missing"}|None (a refusal of several papers because none mentions enough of the
+                question's words: the paper that mentions most, and the words it never mentions)}
 An answer needs papers that mention enough of the question's content words and a confident enough
 evidence ranking (both cut points calibrated: `calibration.json`, papercli/train/calibrate.py).
 "document" is the input path as given ("-" for stdin; folder members as folder/…/file).
@@ -135,6 +137,8 @@ def answer_to_dict(answer, papers: list[Paper]) -> dict:
         "missing": list(answer.missing),
         "covered": answer.covered,
         "lacks": answer.lacks,
+        "closest": ({"document": papers[answer.closest[0]].path, "missing": list(answer.closest[1])}
+                    if answer.closest and not answer.covered else None),
     }
 
 

@@ -36,6 +36,10 @@ def _styler(markup: bool):
 def _why_not(r: dict) -> str:
     """Why a question was refused: the papers lack its words (coverage rule), or the model is unsure."""
     if not r.get("covered", True):
+        if r.get("closest"):  # several papers: the rule holds paper by paper
+            c = r["closest"]
+            return (f"no paper mentions enough of its words; the closest, {c['document']}, never mentions: "
+                    f"{', '.join(c['missing'])}")
         if not r["missing"]:
             return "the question names nothing to look for; `papercli summarize` tells what a paper is about"
         return f"they never mention: {', '.join(r['missing'])}"

@@ -15,19 +15,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from papercli.selection import MAX_OVERSHOOT, cut_to_words, select, summary_texts, unsummarized
+from papercli.selection import MAX_OVERSHOOT, cut_to_words, result_sentences, select, summary_texts, unsummarized
 from papercli.tasks.ask import Paper
 
 DEFAULT_WORDS = 200  # the evaluation budget
 
 
 def choose(texts: list[str], scores: list[float], words: int | None = None, sentences: int | None = None,
-           keywords: dict[str, float] | None = None, asides: list[bool] | None = None) -> list[int]:
+           keywords: dict[str, float] | None = None, asides: list[bool] | None = None,
+           results: list[bool] | None = None) -> list[int]:
     """Indices (paper order) of the summary sentences: a word budget, or the N first picked."""
     if sentences is not None:
-        return sorted(select(texts, scores, 10**12, keywords=keywords, count=max(sentences, 0), asides=asides))
+        return sorted(select(texts, scores, 10**12, keywords=keywords, count=max(sentences, 0), asides=asides,
+                             results=results))
     return sorted(select(texts, scores, DEFAULT_WORDS if words is None else words, keywords=keywords,
-                         asides=asides))
+                         asides=asides, results=results))
 
 
 def _words(text: str) -> int:
@@ -41,7 +43,7 @@ def summarize(engine, paper: Paper, words: int | None = None, sentences: int | N
     rows = [s for _, _, s in doc.body_sentences()]
     scores, keywords = engine.salience(doc, paper.encoded) if rows else ([], None)
     texts = summary_texts(doc)
-    chosen = choose(texts, scores, words, sentences, keywords, unsummarized(doc))
+    chosen = choose(texts, scores, words, sentences, keywords, unsummarized(doc), result_sentences(doc))
     summary = [{"text": texts[i], "page": rows[i].page, "score": round(float(scores[i]), 6), "sentence": rows[i].text}
                for i in chosen]
     budget = DEFAULT_WORDS if words is None and sentences is None else words
