@@ -58,6 +58,19 @@ def file_hash(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
+def _well_formed(doc: Document) -> bool:
+    """A cached document of the right types throughout (a damaged entry may be valid JSON of other types)."""
+    def texts(items) -> bool:
+        return all(isinstance(x, str) for x in items)
+
+    pars = doc.abstract + [p for sec in doc.sections for p in sec.paragraphs]
+    return (texts([doc.title, doc.authors, *doc.references, *doc.warnings, *(sec.heading for sec in doc.sections)])
+            and isinstance(doc.pages, int) and all(isinstance(sec.level, int) and isinstance(sec.page, int)
+                                                   for sec in doc.sections)
+            and all(isinstance(s.text, str) and isinstance(s.page, int) for p in pars for s in p.sentences)
+            and texts(p.kind for p in pars))
+
+
 class Cache:
     """Documents and token ids by content hash. `enabled=False` makes every lookup a miss and skips writes."""
 
@@ -94,11 +107,11 @@ class Cache:
     def _write(self, path: Path, data: dict) -> None:
         if not self.enabled:
             return
-        from papercli.io import write_atomic
+        from papercli.io import to_json, write_atomic
 
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            write_atomic(path, to_json(data, compact=True))
         except OSError:
             pass
 
@@ -119,9 +132,10 @@ class Cache:
         cached = self._read(self.doc_path(key))
         try:
             doc = Document.from_dict(cached) if cached is not None else None
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             doc = None
-        if doc is not None and not doc.is_empty:  # empty documents are never written: a damaged entry
+        if doc is not None and not doc.is_empty and _well_formed(doc):  # (empty documents are never written)
+            ingest.check_read_limits(path, doc.pages)
             doc.source = path
             self.stats["doc_hits"] += 1
             return doc, key

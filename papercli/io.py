@@ -67,6 +67,18 @@ def one_line(e: BaseException) -> str:
     return f"{type(e).__name__}: {first}" if first else type(e).__name__
 
 
+def to_json(obj, indent: int | None = None, compact: bool = False) -> str:
+    """`obj` as JSON text, non-ASCII characters as they are; escaped (\\udcff) when a string cannot be UTF-8, as a
+    file name of other bytes is (a fuzzer's "\\xff\\xfe.txt" made the output invalid UTF-8)."""
+    seps = (",", ":") if compact else None
+    text = json.dumps(obj, ensure_ascii=False, indent=indent, separators=seps)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(obj, ensure_ascii=True, indent=indent, separators=seps)
+    return text
+
+
 def write_json(path: str | os.PathLike, obj, indent: int = 1) -> None:
     """Write `obj` as JSON to path atomically (results, configs, calibration: never half a file)."""
     write_atomic(path, json.dumps(obj, indent=indent) + "\n")

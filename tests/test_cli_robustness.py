@@ -356,3 +356,17 @@ def test_help_says_what_the_commands_do():
     assert all(w in train for w in ("tokenizer", "model", "keyword", "calibration", "lexicon"))
     summarize = cli("summarize", "--help", env={"COLUMNS": "300"}).stdout
     assert "paper.pdf.txt" in summarize and "<format>" not in summarize
+
+
+def test_json_output_is_utf8_for_a_file_name_of_other_bytes(tmp_path):
+    """A file name that is no UTF-8 ("\\xff\\xfe.txt": a fuzzer's) is escaped in JSON ("\\udcff"), so the output stays
+    valid UTF-8 JSON; text output keeps the name's own bytes."""
+    from papercli.io import to_json
+
+    name = os.fsdecode(b"bad_\xff\xfe.txt")
+    path = paper(tmp_path / name)
+    for fmt in ("json", "jsonl"):
+        out = subprocess.run([sys.executable, "-m", "papercli", "info", "-f", fmt, str(path)], capture_output=True,
+                             cwd=ROOT, check=True).stdout
+        assert json.loads(out.decode("utf-8"))["file"] == str(path)
+    assert to_json({"a": "\u00e9"}) == '{"a": "\u00e9"}' and to_json({"a": name}).isascii()

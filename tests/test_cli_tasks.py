@@ -428,9 +428,31 @@ def test_cache_unit(tmp_path):
     cache.doc_path(key).write_text("{not json")
     doc3, _ = cache.load_document(str(MDS[0]))
     assert doc3.title == doc.title and cache.stats["doc_misses"] == 2
+    entry = json.loads(cache.doc_path(key).read_text())  # valid JSON of the wrong types (found by a fuzzer)
+    entry["sections"][0]["paragraphs"][0]["sentences"][0]["text"] = 12345
+    cache.doc_path(key).write_text(json.dumps(entry))
+    doc4, _ = cache.load_document(str(MDS[0]))
+    assert doc4.title == doc.title and cache.stats["doc_misses"] == 3
+    assert all(isinstance(s.text, str) for _, _, s in doc4.body_sentences())
     off = Cache(tmp_path / "off", enabled=False)
     off.load_document(str(MDS[0]))
     assert not (tmp_path / "off").exists()
+
+
+def test_the_size_and_page_limits_hold_for_a_cached_paper(tmp_path, monkeypatch):
+    """PAPERCLI_MAX_MB and PAPERCLI_MAX_PAGES refuse a paper read before as well (a fuzzer found a cache hit
+    passing them by)."""
+    from papercli.cache import Cache
+    from papercli.ingest import IngestError
+
+    cache = Cache(tmp_path / "c")
+    doc, _ = cache.load_document(str(PDF))
+    for name, value, reason in (("PAPERCLI_MAX_PAGES", "1", "too many pages"), ("PAPERCLI_MAX_MB", "0.001", "too large")):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(IngestError, match=reason):
+            cache.load_document(str(PDF))
+        monkeypatch.delenv(name)
+    assert cache.load_document(str(PDF))[0].title == doc.title and cache.stats["doc_hits"] == 1
 
 
 def test_answer_sentence_is_the_top_evidence_unless_the_span_is_sure(monkeypatch):
@@ -912,3 +934,17 @@ def test_summary_outputs_carry_the_papers_warnings():
     for fmt in ("text", "md", "json", "jsonl"):
         assert "garbled text layer" in render("summarize", r, fmt), fmt
     assert "Warning" not in render("summarize", {**r, "warnings": []}, "text")
+
+
+def test_a_long_context_is_announced_and_a_too_long_one_refused():
+    """A fuzzer's 1 MB text file (1.2M tokens) ran for a minute with nothing on stderr: past LONG_CONTEXT tokens
+    the wait is announced; past --max-tokens the input is refused."""
+    from papercli.tasks import ask as task
+
+    notes = []
+    task.check_budget(1_200_000, 1_500_000, "big.txt", note=notes.append)
+    assert len(notes) == 1 and "big.txt: reading 1,200,000 tokens at once" in notes[0]
+    task.check_budget(20_000, 1_500_000, "paper.pdf", note=notes.append)
+    assert len(notes) == 1
+    with pytest.raises(task.TooManyTokens):
+        task.check_budget(2_000_000, 1_500_000, "big.txt", note=notes.append)

@@ -841,3 +841,6 @@ def test_glyphs_without_a_text_mapping_are_unreadable_characters(tmp_path):
     text = " ".join(s.text for _, _, s in doc.body_sentences())
     assert "\x10" not in text and "the number \ufffd\ufffd grows" in text
     assert any("50% of the sentences hold unreadable characters" in w for w in doc.warnings), doc.warnings
+    from papercli.ingest.pdf import _norm
+
+    assert _norm("a \ue001\uf8ee b") == "a \ufffd\ufffd b"  # a font's private-use codes (a fuzzer's PDF read as text)

@@ -13,6 +13,7 @@ from typing import Optional
 import typer
 
 from papercli.cli.common import EXIT_FATAL, OUTPUT_SUFFIX, Format, err, exit_for, expand_paths, shown
+from papercli.io import to_json
 
 
 def _to_terminal() -> bool:
@@ -47,13 +48,11 @@ def _overwrites_input(target, inputs: list[str]) -> bool:
 
 
 def _render(doc, fmt: str) -> str:
-    import json
-
     if fmt == "text":
         return doc.to_text()
     if fmt == "md":
         return doc.to_markdown()
-    return json.dumps(doc.to_dict(), ensure_ascii=False, indent=None if fmt == "jsonl" else 1) + "\n"
+    return to_json(doc.to_dict(), indent=None if fmt == "jsonl" else 1) + "\n"
 
 
 def extract(
@@ -127,8 +126,6 @@ def info(
     password: Optional[str] = typer.Option(None, "--password", help="Password of encrypted PDFs."),
 ) -> None:
     """Title, pages, words, sections, abstract found, warnings of each paper."""
-    import json
-
     inputs = expand_paths(paths)
     rows = []
     for path, doc in _load_all(inputs, password, warn=False):  # info shows the warnings itself
@@ -152,7 +149,7 @@ def info(
             for w in doc.warnings:
                 print(f"- warning: {shown(w)}")
         elif fmt.value == "jsonl":
-            print(json.dumps(row, ensure_ascii=False))
+            print(to_json(row))
     if fmt.value == "json" and rows:
-        print(json.dumps(rows[0] if len(inputs) == 1 else rows, ensure_ascii=False, indent=1))
+        print(to_json(rows[0] if len(inputs) == 1 else rows, indent=1))
     exit_for(len(rows), len(inputs))

@@ -102,7 +102,7 @@ def ask(
     engine = _task_engine(model, device)
     tokens = task.encode_papers(engine, papers, cache)
     try:
-        task.check_budget(tokens, max_tokens, "these papers" if len(papers) > 1 else papers[0].path)
+        task.check_budget(tokens, max_tokens, "these papers" if len(papers) > 1 else papers[0].path, note=err)
     except task.TooManyTokens as e:
         err(str(e))
         raise typer.Exit(EXIT_FATAL)
@@ -264,7 +264,7 @@ def summarize(
                 if engine is None:
                     engine = _task_engine(model, device)
                 tokens = task.encode_papers(engine, [paper], cache)
-                task.check_budget(tokens, max_tokens, path)
+                task.check_budget(tokens, max_tokens, path, note=report)
                 result = summ.summarize(engine, paper, words, sentences)
             except typer.Exit:
                 bar.close()

@@ -168,6 +168,17 @@ def _load(path: str, password: str | None) -> Document:
     raise IngestError(path, f"unsupported file type '{suffix}' (expected .pdf, .txt or .md)")
 
 
+def check_read_limits(path: str, pages: int) -> None:
+    """Raise IngestError when a file read before (a cached document of `pages` pages) is over PAPERCLI_MAX_MB
+    or PAPERCLI_MAX_PAGES: the limits hold for every read, cached or not."""
+    max_mb, max_pages = _limit("PAPERCLI_MAX_MB", 200), _limit("PAPERCLI_MAX_PAGES", 2000)
+    size = os.stat(path).st_size
+    if size > max_mb * 1024 * 1024:
+        raise IngestError(path, f"file too large ({size / 2**20:.1f} MB > PAPERCLI_MAX_MB={max_mb:g})")
+    if pages > max_pages:
+        raise IngestError(path, f"too many pages ({pages} > PAPERCLI_MAX_PAGES={max_pages:g})")
+
+
 def _nonempty(doc: Document) -> Document:
     if doc.is_empty:
         raise IngestError(doc.source, "no extractable text")

@@ -133,12 +133,14 @@ def _compose(m: re.Match) -> str:
     return composed if len(composed) == 1 else m[0]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # glyphs of a font without a text mapping ("\x10\x16": P04-1018)
+# glyphs of a font without a text mapping: control characters ("\x10\x16": P04-1018) and private-use ones (a font's
+# own codes; in the ACL PDFs only the pieces of large brackets, "\uf8ee")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ue000-\uf8ff]")
 
 
 def _norm(text: str) -> str:
-    """NFKC text with spacing accents composed; a control character, which a glyph of a font without a text
-    mapping reads as, is U+FFFD (the unreadable character) like the glyphs MuPDF itself cannot map."""
+    """NFKC text with spacing accents composed; a control or private-use character, which a glyph of a font
+    without a text mapping reads as, is U+FFFD (the unreadable character) like the glyphs MuPDF cannot map."""
     if _CONTROL.search(text):
         text = _CONTROL.sub("\ufffd", text)
     if text.isascii():

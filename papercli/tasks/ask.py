@@ -82,9 +82,17 @@ def encode_papers(engine, papers: list[Paper], cache: Cache) -> int:
     return sum(p.encoded.num_tokens for p in papers)
 
 
-def check_budget(tokens: int, limit: int | None, what: str = "these papers") -> None:
+LONG_CONTEXT = 250_000  # tokens: past this, the wait is long enough to say so
+
+
+def check_budget(tokens: int, limit: int | None, what: str = "these papers", note=None) -> None:
+    """Raise TooManyTokens past `limit`; below it, a long context is announced through `note` (the forward pass
+    over a million tokens takes about a minute on two CPU cores, and says nothing meanwhile)."""
     if limit is not None and limit > 0 and tokens > limit:
         raise TooManyTokens(tokens, limit, what)
+    if note is not None and tokens > LONG_CONTEXT:
+        note(f"{what}: reading {tokens:,} tokens at once; on a CPU this takes about a minute per million tokens "
+             "(--max-tokens caps it)")
 
 
 def read_questions(source: str) -> tuple[list[tuple[str, dict]], list[str]]:

@@ -6,7 +6,6 @@ terminal and plain text otherwise (NO_COLOR set, TERM=dumb, or stdout not a TTY:
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -14,7 +13,7 @@ from typing import TextIO
 
 from rich.markup import escape
 
-from papercli.io import printable
+from papercli.io import printable, to_json
 
 NOT_FOUND = "Not found in these papers"
 
@@ -132,16 +131,15 @@ _RENDER = {"ask": {"text": ask_text, "md": ask_md}, "summarize": {"text": summar
 def render(kind: str, result: dict, fmt: str) -> str:
     """One result as plain text / md / json (indented) / jsonl (one line)."""
     if fmt == "json":
-        return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+        return to_json(result, indent=1) + "\n"
     if fmt == "jsonl":
-        return json.dumps(result, ensure_ascii=False) + "\n"
+        return to_json(result) + "\n"
     return printable(_RENDER[kind][fmt](result))
 
 
 def render_many(results: list[dict], as_list: bool = False) -> str:
     """Several results as one JSON document: a list (one result alone unless `as_list`)."""
-    return json.dumps(results[0] if len(results) == 1 and not as_list else results, ensure_ascii=False,
-                      indent=1) + "\n"
+    return to_json(results[0] if len(results) == 1 and not as_list else results, indent=1) + "\n"
 
 
 def styled_terminal(stream: TextIO = sys.stdout) -> bool:
