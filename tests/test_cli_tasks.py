@@ -736,6 +736,9 @@ def test_settings_labels_and_times_as_number_questions_mean_them():
     from papercli.tasks.engine import asks_for_a_name, asks_for_a_number, has_a_number, typed_answers
 
     assert asks_for_a_number("What is the learning rate set to?") and asks_for_a_number("What threshold is used?")
+    for q in ("What learning rate was used to train the maximum entropy model?", "What was the batch size?",
+              "Which dropout rate do they use?", "What beam size gives the best BLEU?"):  # (a caption had answered)
+        assert asks_for_a_number(q), q
     assert has_a_number("We repeated the experiments 5 times.") and not has_a_number("as for the group 1 verbs")
     texts = ["Recovery takes 2 weeks on average.", "Patients were followed for 14 days.", "It is slow."]
     assert typed_answers("How long do patients take to recover?", texts) == [0, 1]
@@ -948,3 +951,17 @@ def test_a_long_context_is_announced_and_a_too_long_one_refused():
     assert len(notes) == 1
     with pytest.raises(task.TooManyTokens):
         task.check_budget(2_000_000, 1_500_000, "big.txt", note=notes.append)
+
+
+def test_the_same_paper_named_twice_is_read_once(tmp_path):
+    """A review named a PDF twice and got each evidence sentence twice (0.681 and 0.179): a repeat, or a copy, is
+    read once, with a note."""
+    copy = tmp_path / "copy.md"
+    copy.write_bytes(MDS[0].read_bytes())
+    for args in ((MDS[0], MDS[0]), (MDS[0], copy, "--no-cache")):
+        r = cli("ask", *args[:2], "How is the model trained?", "-f", "json", *args[2:])
+        out = json.loads(r.stdout)
+        assert all(e["document"] == str(MDS[0]) for e in out["evidence"]), out
+        assert f"{args[1]}: the same paper as {MDS[0]}; read once" in r.stderr, r.stderr
+    r = cli("ask", MDS[0], MDS[1], "How is the model trained?")
+    assert "the same paper" not in r.stderr

@@ -99,6 +99,7 @@ def ask(
     if not papers:
         err("no readable papers")
         raise typer.Exit(EXIT_FATAL)
+    papers = task.distinct(papers, err)
     engine = _task_engine(model, device)
     tokens = task.encode_papers(engine, papers, cache)
     try:
@@ -106,8 +107,14 @@ def ask(
     except task.TooManyTokens as e:
         err(str(e))
         raise typer.Exit(EXIT_FATAL)
+    from tqdm import tqdm
+
     results = []
+    # a bar for many questions whose answers go to a file or pipe (on a terminal they show the progress)
+    bar = tqdm(total=len(qs), file=sys.stderr, unit="question", desc="ask",
+               disable=True if len(qs) < 2 or sys.stdout.isatty() else None)
     for n, r in enumerate(task.ask_many(engine, papers, qs, top_k)):
+        bar.update()
         r.update((k, v) for k, v in extras[n].items() if k not in r)  # e.g. the "id" of a JSON question line
         if out_fmt == "json" and len(qs) > 1:
             results.append(r)
@@ -115,6 +122,7 @@ def ask(
         if n and out_fmt in ("text", "md"):
             sys.stdout.write("\n")
         render.emit("ask", r, out_fmt)
+    bar.close()
     if results:
         sys.stdout.write(render.render_many(results))
     if failed or failed_questions:

@@ -21,11 +21,12 @@ evidence ranking (both cut points calibrated: `calibration.json`, papercli/train
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from papercli.cache import Cache
+from papercli.cache import Cache, document_key
 from papercli.context import EncodedDocument
 from papercli.ingest.document import Document
 
@@ -72,6 +73,22 @@ def load_papers(paths: Iterable[str], password: str | None, cache: Cache, on_err
             doc, key = doc.with_abstract_in_body(), key and f"{key}+abstract"
         papers.append(Paper(path, doc, key))
     return papers, failed
+
+
+def distinct(papers: list[Paper], note: Callable[[str], None]) -> list[Paper]:
+    """The papers without repeats of the same content (the same file named twice, or a copy), each repeat noted:
+    read twice, a paper would show each evidence sentence twice and split the model's probability."""
+    seen: dict[str, str] = {}
+    out = []
+    for p in papers:
+        ident = p.key or (document_key(p.path) if os.path.isfile(p.path) else None)  # (no key: the cache is off)
+        if ident is not None and ident in seen:
+            note(f"{p.path}: the same paper as {seen[ident]}; read once")
+            continue
+        if ident is not None:
+            seen[ident] = p.path
+        out.append(p)
+    return out
 
 
 def encode_papers(engine, papers: list[Paper], cache: Cache) -> int:

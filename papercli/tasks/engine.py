@@ -47,6 +47,9 @@ _ASKS_FOR_A_NUMBER = re.compile(
     # a setting or a bound: "What value is lambda set to?", "What threshold is used for ...?", "What is the
     # expert-based upper bound?"
     r"|(?:what|which) (?:values?|thresholds?|cut-?offs?)\b"
+    # a hyperparameter: "What learning rate was used to train ...?", "What was the batch size?"
+    r"|(?:what|which) (?:(?:is|was|are|were) the )?(?:[\w-]+ )?(?:learning rate|dropout(?: rate)?|batch size|"
+    r"beam (?:size|width)|window size|weight decay|momentum|hidden (?:size|units)|embedding (?:size|dimension))\b"
     r"|what (?:is|was|are|were) the (?:[\w-]+ ){0,2}?(?:values?|thresholds?|cut-?offs?|upper bound|lower bound)\b"
     # a metric asked anywhere: "What parsing accuracy does ...?", "What UAS on ...?", "What TedEval score does it
     # get?"; not "What kind of agreement is measured?", "Which score is used to evaluate ...?" (a name)
