@@ -1,6 +1,7 @@
 """Rules of the PDF reader on hand-built input: line-end hyphens, float placement, block splitting."""
 
 from collections import Counter
+from dataclasses import replace
 
 from papercli.ingest.document import Document
 from papercli.ingest.pdf import Block, Line, _Builder, _split_block
@@ -844,3 +845,15 @@ def test_glyphs_without_a_text_mapping_are_unreadable_characters(tmp_path):
     from papercli.ingest.pdf import _norm
 
     assert _norm("a \ue001\uf8ee b") == "a \ufffd\ufffd b"  # a font's private-use codes (a fuzzer's PDF read as text)
+
+
+def test_a_footnote_in_the_block_of_the_text_above_it_is_split_off():
+    """P06-1104 sets page 1's last paragraph and the footnote under it in one MuPDF block: the block's type size was
+    the footnote's, so the paragraph was read as a footnote."""
+    body = [Line(t, 306, y, 527, y + 11, 11.0, False, "") for t, y in
+            (("The rest of the paper is organized as follows.", 642), ("Section 5 compares our method with the", 692))]
+    note = [Line("1 Convolution kernels were proposed for a discrete structure", 306, 718, 527, 727, 9.0, False, "", 1),
+            Line("by Haussler (1999) in the machine learning field.", 306, 730, 527, 739, 9.0, False, "")]
+    assert [len(p) for p in _split_block(body + note, 11.0, 792.0)] == [2, 2]
+    assert [len(p) for p in _split_block(body + note, 11.0, 1200.0)] == [4]  # high on the page: a formula's subscripts
+    assert [len(p) for p in _split_block(body + [replace(note[0], marker=0)] + note[1:], 11.0, 792.0)] == [4]

@@ -326,22 +326,28 @@ def _split_columns(blocks: list[Block], width: float) -> list[Block]:
     return out
 
 
-def _split_block(lines: list[Line], body: float) -> list[list[Line]]:
+def _split_block(lines: list[Line], body: float, height: float = 792.0) -> list[list[Line]]:
     """Split a MuPDF block where a heading is stuck to its paragraph (the font size jumps, a bold
     heading line precedes plain text, or a plain line reads "References" or another section name), before
     a line that opens with a run-in subsection or section name ("5.1.2 Evaluation. The precision"; not
     "1. Tokenization. We split", a list item), never right after a run-in heading line,
-    where a line leaves the block's column (table or figure text merged into a column's paragraph), and
-    before a caption under lines that are no running text (a table's cells and its caption in one
-    block: I08-1004)."""
+    where a line leaves the block's column (table or figure text merged into a column's paragraph), before
+    a caption under lines that are no running text (a table's cells and its caption in one block: I08-1004),
+    and where body text gives way to small type that runs to the block's end (a footnote set in the text's
+    block: P06-1104's last paragraph of page 1 had been read as part of the footnote)."""
     parts, cur = [], [lines[0]]
     left, right = lines[0].x0, lines[0].x1
     run_in = _run_in_heading(lines[0], stop=True)
-    for prev, ln in zip(lines, lines[1:]):
+    small_from = len(lines)  # the block's lines from here on are all in small type (a footnote under the text)
+    while small_from > 0 and lines[small_from - 1].size < body - 1.5:
+        small_from -= 1
+    for i, (prev, ln) in enumerate(zip(lines, lines[1:]), 1):
         prev_run_in, run_in = run_in, _run_in_heading(ln, stop=True)
         split = not (prev_run_in and not run_in) and bool(  # not inside a run-in heading's paragraph
             run_in and (_NAMED.match(run_in) or _SUBSECTION_NUMBER.match(ln.text))  # a run-in subsection starts
             or abs(ln.size - prev.size) > 0.6 and max(ln.size, prev.size) > body + 0.6  # the font size jumps
+            or i == small_from and prev.size > body - 0.6 and ln.y0 > 0.7 * height and _opens_a_note(ln)  # body
+            # text, then a marked footnote low on the page to the block's end (P06-1104)
             or prev.bold and not ln.bold and _is_heading_text(prev.text)  # a bold heading line, then text
             or prev is lines[0] and _section_name(prev.text)  # "References", "4 Results" in body type
             or prev is lines[0] and "." in prev.text.split()[0] and _plain_numbered_heading(prev.text)
@@ -713,7 +719,7 @@ def _read(pdf: pymupdf.Document, source: str) -> Document:
         small = min(body, page_sizes.most_common(1)[0][0]) if page_sizes else body
         out, continued = [], set()  # (captions that took a line below them)
         for lines in blocks:
-            for part in _split_block(lines, body):
+            for part in _split_block(lines, body, heights[pno]):
                 b = Block(part, pno + 1)
                 _classify(b, body, heights[pno], toc, small)
                 note = out[-1] if out and out[-1].kind == "footnote" else None
