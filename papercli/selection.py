@@ -83,7 +83,7 @@ _ABOUT_THE_TEXT = re.compile(
     r"present|introduce|show|give|conclude|review|report|outline|summari[sz]e|propose|explain|detail|evaluate|examine|"
     r"investigate|analy[sz]e|define|consider|turn|sketch|provide|address|focus|illustrate|motivate|formali[sz]e|"
     r"demonstrate|compare|have)\b(?! that)|"
-    r"[^.;]{0,80}\b(?:is|are) (?:presented|described|introduced|discussed|given|reviewed|outlined|summari[sz]ed|"
+    r"[^.;]{0,160}\b(?:is|are) (?:presented|described|introduced|discussed|given|reviewed|outlined|summari[sz]ed|"
     r"explained|detailed|reported)(?: (?:here|below|in detail))?(?=[,.;]|$| along\b| together\b| followed\b))|"
     r"\bwe (?:would like to )?thank\b|\b(?:work|research|project|study)\b.{0,60}\b(?:is|was|were|are) "
     r"(?:partially |partly |in part )?(?:supported|funded) by\b|"

@@ -240,6 +240,8 @@ def test_summary_rules_from_the_second_summary_review():
     about = selection.about_the_text
     assert about("Table 1 lists the performance of the system.") and about("Figure 2 shows the precision by depth.")
     assert about("Subsequently, in Section 2.3, we present our algorithm.")
+    assert about("In section 2 semantic classes used and selection algorithm used for the task of disambiguating all "
+                 "words in the text are described.")  # (S10-1090: past 80 characters before "are described")
     assert not about("Table 1: Results by depth.") and not about("Tables are hard to parse.")
     # a question the paper asks is never a summary sentence
     asks = ["How can this unsupervised method of learning roles be evaluated?", "Roles are learned from raw text."]

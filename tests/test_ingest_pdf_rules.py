@@ -857,3 +857,16 @@ def test_a_footnote_in_the_block_of_the_text_above_it_is_split_off():
     assert [len(p) for p in _split_block(body + note, 11.0, 792.0)] == [2, 2]
     assert [len(p) for p in _split_block(body + note, 11.0, 1200.0)] == [4]  # high on the page: a formula's subscripts
     assert [len(p) for p in _split_block(body + [replace(note[0], marker=0)] + note[1:], 11.0, 792.0)] == [4]
+
+
+def test_a_bold_label_on_a_line_of_its_own_is_a_paragraph_of_its_own():
+    """W06-2709's "Research Scenario" (bold, a line of its own) had run into its text: "Research Scenario The database
+    ANNIS is ..." in a summary."""
+    from papercli.ingest.pdf import _breaks
+
+    label = Line("Research Scenario", 72, 722, 158, 737, 10.9, True, "")
+    text = Line("The database ANNIS is being developed in the", 72, 738, 290, 752, 10.9, False, "")
+    assert _breaks(label, text, 290, False)
+    assert not _breaks(replace(label, bold=False), text, 290, False)
+    assert not _breaks(replace(label, text="We use the parser of Smith, which"), text, 290, False)
+    assert not _breaks(label, replace(text, text="the database ANNIS"), 290, False)

@@ -1075,8 +1075,20 @@ def _breaks(prev: Line, ln: Line, right: float, refs: bool) -> bool:
     if _bullet_item(ln.text):  # a list item starts at its bullet
         return True
     hanging = _bullet_item(prev.text) and prev.x0 < ln.x0 <= prev.x0 + 2.5 * ln.size  # set flush with the item's text
+    if prev.bold and not ln.bold and _label_line(prev.text) and ln.text[:1].isupper():
+        return True  # a bold label on a line of its own, then the text ("Research Scenario" / "The database ...")
     return _ends_sentence(prev.text) and not ln.text[:1].islower() and (
         ln.x0 > prev.x0 + 0.8 * ln.size and not hanging or prev.x1 < right - 2 * ln.size)
+
+
+def _label_line(text: str) -> bool:
+    """A short label in title case: 1-5 words, capitalised (small words aside), no stop or comma at its end."""
+    words = text.split()
+    return (0 < len(words) <= 5 and not re.search(r"[.,;:!?]$", text.strip())
+            and all(w[:1].isupper() or w in _SMALL_WORDS for w in words) and bool(re.search(r"[^\W\d_]{3}", text)))
+
+
+_SMALL_WORDS = frozenset("a an the of and or for to in on with by from at as vs".split())
 
 
 def _after(text: str, prefix: str) -> str:
