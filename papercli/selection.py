@@ -105,12 +105,21 @@ _LAYOUT_OR_THANKS = re.compile(  # a section that is about the paper, not its co
     r"(?:paper|article) (?:organi[sz]ation|outline|structure))\W*$", re.I)
 
 
+_OURS = re.compile(r"\b(?:we|our|us)\b", re.I)
+
+
 def unsummarized(doc: Document) -> list[bool]:
     """Per body sentence (`doc.body_sentences()` order): never a summary sentence. Caption and footnote
-    paragraphs (`Document.body_asides`), and sections about the paper rather than its content
-    ("1.3 Plan of the Paper", "Acknowledgments")."""
-    layout = [bool(_LAYOUT_OR_THANKS.match(sec.heading or "")) for _, sec, _ in doc.body_sentences()]
-    return [a or b for a, b in zip(doc.body_asides(), layout)]
+    paragraphs (`Document.body_asides`), sections about the paper rather than its content ("1.3 Plan of
+    the Paper", "Acknowledgments"), and the sentences of a related-work section that tell of others' work
+    only, without "we" or "our" ("Miller et al. addressed the task from the parsing viewpoint": a review
+    found such background in 8 of 10 summaries; dev R-1 unchanged)."""
+    out = []
+    for aside, (_, sec, s) in zip(doc.body_asides(), doc.body_sentences()):
+        heading = sec.heading or ""
+        out.append(aside or bool(_LAYOUT_OR_THANKS.match(heading))
+                   or section_type(heading) == "related" and not _OURS.search(s.text))
+    return out
 
 
 # a sentence that leans on the one before it: "Hence, ...", "In comparison, our system ...", "They report ..."
@@ -146,6 +155,8 @@ def about_the_text(sentence: str) -> bool:
 
 
 _ASKED = re.compile(r"^[^:]*\?\W*$")  # a question the paper asks, not "This paper asks a question: how ...?"
+_FUTURE_WORK = re.compile(  # what the paper has not done: "We plan to ...", "In the future, ...", "Currently we are working on"
+    r"\b(?:we plan|we will|future work|in the future|we intend|we hope to|(?:are )?currently (?:we are )?working)\b", re.I)
 MAX_THIS_PAPER = 2  # at most this many sentences saying what "this paper" does (they restate each other)
 _THIS_PAPER = re.compile(r"\bthis (?:paper|work|article|study|thesis)\b", re.I)
 RESULT_BONUS = 1.0  # with keywords: added to the gain of a result sentence until the summary has one (dev)
@@ -185,7 +196,8 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     fewer than MIN_SENTENCE_WORDS words, a numbered heading read as a sentence, or a lead-in to an
     equation or list that the summary does not show), or a sentence about the text rather than its
     content (`about_the_text`: "In this section, we ...", "In Section 4, we describe ..."), unless there is
-    nothing else, or a question the paper asks ("How can this method be evaluated?"). A sentence that leans
+    nothing else, or a question the paper asks ("How can this method be evaluated?"), or future work ("We
+    plan to ...": what the paper has not done). A sentence that leans
     on the one before it (`leans_on_the_one_before`: "Hence, ...", "They ...", "This shows ...") is picked
     only together with that one. At most MAX_THIS_PAPER sentences say what "this paper" does (they restate
     each other). With `keywords`, the sentences marked in `results` (`result_sentences`: a result with its
@@ -197,7 +209,7 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     sizes = [len(s.split()) for s in sentences]
     never = [is_caption(s) or bool(asides and asides[i]) for i, s in enumerate(sentences)]  # not even as a fallback
     unfit = [never[i] or is_fragment(s) or about_the_text(s) or _ASKED.search(s) is not None
-             for i, s in enumerate(sentences)]
+             or _FUTURE_WORK.search(s) is not None for i, s in enumerate(sentences)]
     about_paper = [bool(_THIS_PAPER.search(s)) for s in sentences]
     count = len(sentences) if count is None else count
     chosen: list[int] = []

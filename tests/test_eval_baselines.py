@@ -176,8 +176,10 @@ def test_sections_about_the_paper_are_not_summarized():
         Section("1 Introduction", 1, 1, [Paragraph([Sentence("We parse Spanish text with projected trees.", 1)])]),
         Section("1.3 Plan of the Paper", 2, 1, [Paragraph([Sentence("Then we discuss parser adaptation.", 1)])]),
         Section("Acknowledgments", 1, 2, [Paragraph([Sentence("Prof. Maguire was generous with his time.", 2)])]),
-        Section("2 Related Work", 1, 2, [Paragraph([Sentence("Hwa et al. projected parses.", 2)])])])
-    assert selection.unsummarized(doc) == [False, True, True, False]
+        Section("2 Related Work", 1, 2, [Paragraph([Sentence("Hwa et al. projected parses.", 2),
+                                                    Sentence("Unlike them, we parse Spanish text directly.", 2)])])])
+    # a related-work sentence that tells of others' work only is never a summary sentence (a second review)
+    assert selection.unsummarized(doc) == [False, True, True, True, False]
     for heading in ("10 Acknowledgments", "VII. Acknowledgment", "Acknowledgments and Funding", "Outline of the Paper"):
         assert selection._LAYOUT_OR_THANKS.match(heading), heading
 
@@ -248,6 +250,8 @@ def test_summary_rules_from_the_second_summary_review():
     assert selection.select(asks, [5, 1], words=100) == [1]
     asks[0] = "This paper asks one question: how close do cheap sensors come to official stations?"
     assert selection.select(asks, [5, 1], words=100) == [0, 1]
+    future = ["We plan to examine prosodic cues for speaker roles.", "Roles are learned from raw text."]
+    assert selection.select(future, [5, 1], words=100) == [1]  # future work is not what the paper did
     # at most two sentences say what "this paper" does
     paper = ["In this paper, we study role labeling of speakers.", "This paper develops role tagging for talk shows.",
              "In this paper we investigate speaker roles in news.", "Speakers switch roles in broadcast news."]
