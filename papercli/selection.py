@@ -156,7 +156,8 @@ def about_the_text(sentence: str) -> bool:
 
 _ASKED = re.compile(r"^[^:]*\?\W*$")  # a question the paper asks, not "This paper asks a question: how ...?"
 _FUTURE_WORK = re.compile(  # what the paper has not done: "We plan to ...", "In the future, ...", "Currently we are working on"
-    r"\b(?:we plan|we will|future work|in the future|we intend|we hope to|(?:are )?currently (?:we are )?working)\b", re.I)
+    r"\b(?:we plan|future work|in the future|we intend|we (?:are )?hop(?:e|ing) to|next steps|"
+    r"(?:are )?currently (?:we are )?working)\b", re.I)
 MAX_THIS_PAPER = 2  # at most this many sentences saying what "this paper" does (they restate each other)
 _THIS_PAPER = re.compile(r"\bthis (?:paper|work|article|study|thesis)\b", re.I)
 RESULT_BONUS = 1.0  # with keywords: added to the gain of a result sentence until the summary has one (dev)

@@ -69,7 +69,7 @@ SOURCE_SCHEMA = {"document": str, "page": int, "sentence": str, "score": NUM}
 EVIDENCE_SCHEMA = {"document": str, "page": int, "text": str, "score": NUM}
 SUMMARY_SCHEMA = {"document": str, "title": str, "pages": int, "sections": list, "words": int, "summary": list,
                   "warnings": list}
-ITEM_SCHEMA = {"text": str, "page": int, "score": NUM, "sentence": str}
+ITEM_SCHEMA = {"text": str, "page": int, "section": str, "score": NUM, "sentence": str}
 
 
 def check(obj, schema, where="$"):

@@ -252,6 +252,10 @@ def test_summary_rules_from_the_second_summary_review():
     assert selection.select(asks, [5, 1], words=100) == [0, 1]
     future = ["We plan to examine prosodic cues for speaker roles.", "Roles are learned from raw text."]
     assert selection.select(future, [5, 1], words=100) == [1]  # future work is not what the paper did
+    for s in ("Finally, we are hoping to conduct user studies.", "Finally, we sketch our next steps."):
+        assert selection._FUTURE_WORK.search(s), s
+    for s in ("We will show that parsing helps.", "The next step is parsing the input."):
+        assert not selection._FUTURE_WORK.search(s), s
     # at most two sentences say what "this paper" does
     paper = ["In this paper, we study role labeling of speakers.", "This paper develops role tagging for talk shows.",
              "In this paper we investigate speaker roles in news.", "Speakers switch roles in broadcast news."]

@@ -3,7 +3,8 @@ chosen to cover the words an abstract would likely use (keyword weights, `paperc
 
 Result (the JSON schema of the command):
     {"document", "title", "pages", "sections": [heading, ...], "words": words in the summary (not a cut's "…"),
-     "summary": [{"text", "page", "score", "sentence"}, ...],
+     "summary": [{"text", "page", "section" (its heading), "score" (the model's salience, a logit: higher is more
+                  summary-worthy, comparable within a paper), "sentence"}, ...],
      "warnings": [what the reader noticed about the paper: garbled text of a scan, sections that may be missing]}
 "text" is the sentence as the summary shows it, without parenthetical author-year citations
 (`papercli.selection.summary_texts`); "sentence" is it verbatim as extracted.
@@ -40,12 +41,13 @@ def _words(text: str) -> int:
 def summarize(engine, paper: Paper, words: int | None = None, sentences: int | None = None) -> dict:
     """One forward pass over the paper (must be encoded), then selection."""
     doc = paper.doc
-    rows = [s for _, _, s in doc.body_sentences()]
+    body = list(doc.body_sentences())
+    rows = [s for _, _, s in body]
     scores, keywords = engine.salience(doc, paper.encoded) if rows else ([], None)
     texts = summary_texts(doc)
     chosen = choose(texts, scores, words, sentences, keywords, unsummarized(doc), result_sentences(doc))
-    summary = [{"text": texts[i], "page": rows[i].page, "score": round(float(scores[i]), 6), "sentence": rows[i].text}
-               for i in chosen]
+    summary = [{"text": texts[i], "page": rows[i].page, "section": body[i][1].heading,
+                "score": round(float(scores[i]), 6), "sentence": rows[i].text} for i in chosen]
     budget = DEFAULT_WORDS if words is None and sentences is None else words
     if budget and len(summary) == 1 and len(summary[0]["text"].split()) > MAX_OVERSHOOT * budget:
         # a text without sentence breaks (a scan without punctuation): its one "sentence", cut to the budget
