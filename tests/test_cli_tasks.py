@@ -740,6 +740,13 @@ def test_settings_labels_and_times_as_number_questions_mean_them():
               "Which dropout rate do they use?", "What beam size gives the best BLEU?"):  # (a caption had answered)
         assert asks_for_a_number(q), q
     assert has_a_number("We repeated the experiments 5 times.") and not has_a_number("as for the group 1 verbs")
+    assert not has_a_number("We use it for the mention-pair model (9) and the entity-mention model (8).")  # equations
+    assert has_a_number("The error rate was high (5%).")
+    # a measured value is written in digits: "two models" answers no "What learning rate ...?" (a collection review)
+    texts = ["We studied two maximum entropy models.", "The learning rate was set to 0.1 for both."]
+    assert typed_answers("What learning rate was used to train the maximum entropy model?", texts) == [1]
+    assert typed_answers("What precision does the model achieve?", texts[:1]) == []
+    assert typed_answers("How many models did they study?", texts[:1]) == [0]
     texts = ["Recovery takes 2 weeks on average.", "Patients were followed for 14 days.", "It is slow."]
     assert typed_answers("How long do patients take to recover?", texts) == [0, 1]
     for q in ("What problems do systems have?", "What role do embeddings play?", "What control measures were taken?"):

@@ -70,6 +70,7 @@ _HEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z][\w-]* [A-Z])")
 _STOP = re.compile(r"[.!?][\"”’)\]]*\s*$")
 _ASKED = re.compile(r"\?[\"”’)\]]*\s*$")  # a sentence that asks
 _BRACKET_CITATION = re.compile(r"\[(?:[A-Z][^\]]{0,200}?\b)?(?:19|20)\d\d[a-z]?\]")  # "[Church, 1988]", "Baum [1972]"
+_EQUATION_NUMBER = re.compile(r"(?<=\w )\(\d{1,2}\)")  # "the mention-pair model (9)": an equation's or item's label
 _NUMBERED_CITATION = re.compile(r"\[\d{1,3}(?:\s*[,;\u2013-]\s*\d{1,3})*\]")  # "[8]", "[3, 5-7]": no count
 _ASKS_FOR_A_SPEED = re.compile(r"^\s*(?:how (?:fast|quickly)|what (?:is|was) the (?:speed|running time|run ?time|"
                                r"throughput)|how (?:long|much time) (?:does|do|did) .{0,80}\btake)|\bper (?:second|minute|hour)\b", re.I)
@@ -84,6 +85,9 @@ _ASKS_FOR_A_SCORE = re.compile(  # a metric named by its acronym: "What WAA does
     r".*\b(?:achieve|get|reach|obtain|score|yield|attain|give)[sd]?\b")
 
 
+_ASKS_FOR_A_VALUE = re.compile(  # a number question whose answer is a measured value: digits, not "two" or "half"
+    r"\b(?:" + _METRICS + r"|learning rate|dropout|batch size|beam (?:size|width)|window size|weight decay|"
+    r"momentum|error rate|percentage|set to|values?|thresholds?)\b", re.I)
 _SET_TO = re.compile(r"\bset to\W*$", re.I)  # "What is the learning rate set to?"
 
 
@@ -93,10 +97,10 @@ def asks_for_a_number(question: str) -> bool:
 
 
 def _numeric_text(text: str, years: bool) -> str:
-    """`text` without pointers ("Section 3", "Table 4", "§6", a heading's "2.2" read into the sentence) and
-    numbered citations ("[8]"), and, unless `years`, without citations ("(Hobbs 1986)", "Feng and Hirst (2014)",
+    """`text` without pointers ("Section 3", "Table 4", "§6", a heading's "2.2" read into the sentence, an
+    equation's "(9)" after a word) and numbered citations ("[8]"), and, unless `years`, without citations ("(Hobbs 1986)", "Feng and Hirst (2014)",
     "[Church, 1988]", "Baum [1972]")."""
-    text = _NUMBERED_CITATION.sub(" ", _REFERENCE.sub(" ", _HEADING_NUMBER.sub(" ", text)))
+    text = _EQUATION_NUMBER.sub(" ", _NUMBERED_CITATION.sub(" ", _REFERENCE.sub(" ", _HEADING_NUMBER.sub(" ", text))))
     return text if years else without_citations(_BRACKET_CITATION.sub(" ", text))
 
 
@@ -229,7 +233,10 @@ def typed_answers(question: str, texts: list[str]) -> list[int]:
         speed = bool(_ASKS_FOR_A_SPEED.search(question))  # "How fast ...?": a time ("0.4 seconds per sentence")
         unit = _asked_unit(question)  # "How many experts ...?": "three experts" before "69.5%"; "What WAA ...?": "95.4% WAA"
         named = {i: unit is None or unit in content_stems(t) for i, t in numeric.items()}
-        return sorted((i for i, t in numeric.items() if _NUMBER.search(t) and (not speed or _TIME.search(t))),
+        value = bool(_ASKS_FOR_A_VALUE.search(question))  # a measured value is written in digits ("two models"
+        # answers no "What learning rate ...?")
+        return sorted((i for i, t in numeric.items() if _NUMBER.search(t) and (not speed or _TIME.search(t))
+                       and (not value or re.search(_DIGIT, t))),
                       key=lambda i: (not named[i], not years and cites_others(texts[i]),
                                      not re.search(_DIGIT, numeric[i])))
     if asks_for_a_name(question):
