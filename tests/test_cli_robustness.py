@@ -370,3 +370,13 @@ def test_json_output_is_utf8_for_a_file_name_of_other_bytes(tmp_path):
                              cwd=ROOT, check=True).stdout
         assert json.loads(out.decode("utf-8"))["file"] == str(path)
     assert to_json({"a": "\u00e9"}) == '{"a": "\u00e9"}' and to_json({"a": name}).isascii()
+
+
+def test_one_bad_input_is_one_line(tmp_path):
+    """A fuzzer saw "no readable papers" follow the one input's own error: one input, one line."""
+    empty = tmp_path / "zero.pdf"
+    empty.write_bytes(b"")
+    r = cli("ask", empty, "What is the main result?")
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [f"papercli: {empty}: empty file (0 bytes)"], r.stderr
+    r = cli("ask", empty, tmp_path / "missing.pdf", "What is the main result?")
+    assert r.returncode == 2 and r.stderr.strip().splitlines()[-1] == "papercli: no readable papers"

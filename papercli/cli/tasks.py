@@ -97,7 +97,8 @@ def ask(
     cache = Cache(enabled=not no_cache)
     papers, failed = task.load_papers(inputs, password, cache, err, with_abstract=True)
     if not papers:
-        err("no readable papers")
+        if len(inputs) > 1:  # (one input's own error line says it all)
+            err("no readable papers")
         raise typer.Exit(EXIT_FATAL)
     papers = task.distinct(papers, err)
     engine = _task_engine(model, device)
