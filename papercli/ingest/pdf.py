@@ -538,7 +538,8 @@ class _Builder:
             return text, " "
         h, t = head.group(1).lower(), tail.group(0).lower()
         if not nxt[:1].islower():  # "Anglo-" + "Saxon" keeps it; "CoNL-" + "L" is "CoNLL" when the paper says so
-            known = self.vocab[h + t] and not self.vocab[f"{h}-{t}"] and head.group(1)[-1:].isupper()
+            known = self.vocab[h + t] and not self.vocab[f"{h}-{t}"] and (
+                head.group(1)[-1:].isupper() or head.group(1)[:1].isupper() and self.vocab[h + t] >= 2)  # "Sem-" + "Cor"
             return (text[:-1] if known else text), ""
         corpus = self.corpus
         if nxt[tail.end():tail.end() + 1] in _HYPHENS:  # "ker-" + "nel-based", "off-" + "the-shelf"
