@@ -87,9 +87,10 @@ _ABOUT_THE_TEXT = re.compile(
     r"explained|detailed|reported)(?: (?:here|below|in detail))?(?=[,.;]|$| along\b| together\b| followed\b))|"
     r"\bwe (?:would like to )?thank\b|\b(?:work|research|project|study)\b.{0,60}\b(?:is|was|were|are) "
     r"(?:partially |partly |in part )?(?:supported|funded) by\b|"
-    r"\bgrateful to\b|"
-    r"^(?:table|figure|fig\.|tab\.)\s*\d+\w*\s+(?:shows|lists|presents|gives|summari[sz]es|reports|displays|"
-    r"illustrates|compares|contains|depicts|plots)\b", re.I)  # a float a summary does not show
+    r"\bgrateful to\b", re.I)
+_ABOUT_A_FLOAT = re.compile(  # "Table 1 lists the performance ...": about a float a summary does not show (not "Table 1
+    r"^(?:table|figure|fig\.|tab\.)\s*\d+\w*\s+(?:shows|lists|presents|gives|summari[sz]es|reports|displays|"  # shows
+    r"illustrates|compares|contains|depicts|plots)\b(?! that\b)", re.I)  # that our system ...", a finding)
 
 
 def cut_to_words(text: str, words: int) -> str:
@@ -106,6 +107,9 @@ _LAYOUT_OR_THANKS = re.compile(  # a section that is about the paper, not its co
 
 
 _OURS = re.compile(r"\b(?:we|our|us)\b", re.I)
+_RELATED_WORK = re.compile(  # (not "Semantic Relatedness Feature", "Unrelated ...")
+    r"\b(?:related (?:work|research|literature|approaches)|prior (?:work|research|art)|previous (?:work|research|approaches)|"
+    r"literature (?:review|survey)|background and related)\b", re.I)
 
 
 def unsummarized(doc: Document) -> list[bool]:
@@ -118,7 +122,7 @@ def unsummarized(doc: Document) -> list[bool]:
     for aside, (_, sec, s) in zip(doc.body_asides(), doc.body_sentences()):
         heading = sec.heading or ""
         out.append(aside or bool(_LAYOUT_OR_THANKS.match(heading))
-                   or section_type(heading) == "related" and not _OURS.search(s.text))
+                   or bool(_RELATED_WORK.search(heading)) and not _OURS.search(s.text))
     return out
 
 
@@ -129,11 +133,14 @@ _LEANS = re.compile(  # (a whole word: not "Second-order models", "His-tagged"; 
     r"otherwise|in (?:comparison|contrast|addition)|by contrast|on the other hand|as a result|secondly|thirdly|"
     r"despite (?:this|these|that)|in (?:this|that|both|either) cases?|"
     r"they|their|theirs|them|these|those|such|he|she|his|her)(?![-\w])|(?:still|further|second|third),)", re.I)
+_PAPER_NOUNS = r"(?:paper|work|article|study|thesis|report|research|note|chapter|abstract|letter|dissertation|demo|project|proposal)"
 _POINTS_BACK = re.compile(  # no connective, but a pointer back: "This shows ...", "Indeed, ...", "such a pipeline"
-    r"^(?:(?:this|that)(?! (?:paper|work|article|study|thesis|report|research|note|chapter|abstract)\b)|"
+    r"^(?:(?:this|that)(?! (?:[\w-]+ )?" + _PAPER_NOUNS + r"\b)|"  # not "This (short) paper ..."
     r"indeed|in fact|and|but|yet|now,|also,|the (?:former|latter)|"
-    r"in (?:this|that|such an?) (?!(?:paper|work|article|study|thesis|report|section|chapter)\b)\w+)(?![-\w])|"
-    r"\bsuch an? (?!way\b)\w+(?! as\b)", re.I)
+    r"in (?:this|that|such an?) (?!(?:[\w-]+ )?(?:" + _PAPER_NOUNS[3:-1] + r"|section)\b)\w+)(?![-\w])|"
+    # "such a pipeline", not "such a resource as WordNet", "such an extent that", "such a high accuracy"
+    r"\bsuch an? (?!(?:way|extent|degree|manner|high|low|large|small|great|good|strong|wide|long|short)\b)\w+\b(?! as\b)",
+    re.I)
 
 
 def leans_on_the_one_before(sentence: str) -> bool:
@@ -150,16 +157,19 @@ def about_the_text(sentence: str) -> bool:
     of this paper is organized as follows", "In Section 4, we describe ..." (not "However, in Section 5 we
     show that ...", a finding), "Section 2 briefly reviews ...", "Section 4 deals with ...", "For a description
     of the tool see section 5.", "... and conclude in Section 7.", "We thank ...", "This work was supported by
-    ...", or about a figure or table a summary does not show ("Table 1 lists the performance ...")."""
+    ..."."""
     return bool(_ABOUT_THE_TEXT.search(sentence))
 
 
 _ASKED = re.compile(r"^[^:]*\?\W*$")  # a question the paper asks, not "This paper asks a question: how ...?"
-_FUTURE_WORK = re.compile(  # what the paper has not done: "We plan to ...", "In the future, ...", "Currently we are working on"
-    r"\b(?:we plan|future work|in the future|we intend|we (?:are )?hop(?:e|ing) to|next steps|"
-    r"(?:are )?currently (?:we are )?working)\b", re.I)
+_FUTURE_WORK = re.compile(  # what the paper has not done yet, as its sentence opens: "We plan to ...", "In future work,
+    # ...", "Finally, we are hoping to ...", "... our next steps" (not "we hope to avoid spurious senses by ...", "The next
+    # steps are to generate ...", "... and leaves logical constraints as future work", "In the future tense, ...")
+    r"^(?:(?:finally|also|next|further(?:more)?),?\s+)?(?:we (?:plan|intend|are planning|would like) to\b|"
+    r"we are hoping to\b|in (?:the )?future(?: work)?,|future work (?:will|should|could|would|may|might|includes?|is)\b|"
+    r"(?:currently,? )?we are (?:currently )?working on\b)|\bour next steps\b", re.I)
 MAX_THIS_PAPER = 2  # at most this many sentences saying what "this paper" does (they restate each other)
-_THIS_PAPER = re.compile(r"\bthis (?:paper|work|article|study|thesis)\b", re.I)
+_THIS_PAPER = re.compile(r"\bthis (?:[\w-]+ )?(?:paper|work|article|study|thesis)\b", re.I)  # "this (short) paper"
 RESULT_BONUS = 1.0  # with keywords: added to the gain of a result sentence until the summary has one (dev)
 _RESULT_VERB = re.compile(r"\b(?:achiev|obtain|reach|improv|outperform|yield|attain|gain|reduc|increas|surpass|beat|"
                           r"score|perform|boost|exceed)\w*", re.I)
@@ -198,7 +208,8 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     equation or list that the summary does not show), or a sentence about the text rather than its
     content (`about_the_text`: "In this section, we ...", "In Section 4, we describe ..."), unless there is
     nothing else, or a question the paper asks ("How can this method be evaluated?"), or future work ("We
-    plan to ...": what the paper has not done). A sentence that leans
+    plan to ...": what the paper has not done), or one about a figure or table ("Table 1 lists ..."). A
+    sentence that leans
     on the one before it (`leans_on_the_one_before`: "Hence, ...", "They ...", "This shows ...") is picked
     only together with that one. At most MAX_THIS_PAPER sentences say what "this paper" does (they restate
     each other). With `keywords`, the sentences marked in `results` (`result_sentences`: a result with its
@@ -210,7 +221,8 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     sizes = [len(s.split()) for s in sentences]
     never = [is_caption(s) or bool(asides and asides[i]) for i, s in enumerate(sentences)]  # not even as a fallback
     unfit = [never[i] or is_fragment(s) or about_the_text(s) or _ASKED.search(s) is not None
-             or _FUTURE_WORK.search(s) is not None for i, s in enumerate(sentences)]
+             or _FUTURE_WORK.search(s) is not None or _ABOUT_A_FLOAT.match(s) is not None
+             for i, s in enumerate(sentences)]
     about_paper = [bool(_THIS_PAPER.search(s)) for s in sentences]
     count = len(sentences) if count is None else count
     chosen: list[int] = []

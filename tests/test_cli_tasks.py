@@ -747,6 +747,11 @@ def test_settings_labels_and_times_as_number_questions_mean_them():
     assert typed_answers("What learning rate was used to train the maximum entropy model?", texts) == [1]
     assert typed_answers("What precision does the model achieve?", texts[:1]) == []
     assert typed_answers("How many models did they study?", texts[:1]) == [0]
+    # (a code review) a percentage may be "half", a count may be a word, a count in parentheses is a number
+    assert typed_answers("What percentage of patients had a fever?", ["Half of the patients had a fever."]) == [0]
+    assert typed_answers("How many values does the feature take?", ["It takes two values, on and off."]) == [0]
+    assert typed_answers("How many annotators reached agreement?", ["Three annotators reached it."]) == [0]
+    assert has_a_number("The verbs were hopped (29), scurried (21) and ran (5).")
     texts = ["Recovery takes 2 weeks on average.", "Patients were followed for 14 days.", "It is slow."]
     assert typed_answers("How long do patients take to recover?", texts) == [0, 1]
     for q in ("What problems do systems have?", "What role do embeddings play?", "What control measures were taken?"):
@@ -972,3 +977,24 @@ def test_the_same_paper_named_twice_is_read_once(tmp_path):
         assert f"{args[1]}: the same paper as {MDS[0]}; read once" in r.stderr, r.stderr
     r = cli("ask", MDS[0], MDS[1], "How is the model trained?")
     assert "the same paper" not in r.stderr
+    r = CliRunner().invoke(app, ["ask", "-", str(MDS[0]), "How is the model trained?"], input=MDS[0].read_text())
+    assert f"{MDS[0]}: the same paper as -; read once" in r.stderr, r.stderr  # stdin (a code review)
+
+
+def test_a_refusal_of_several_papers_for_a_question_naming_nothing():
+    """(a code review) "What is it?" of two papers said "the closest, X, never mentions: " and nothing."""
+    r = cli("ask", MDS[0], MDS[1], "What is it?")
+    assert "never mentions: \n" not in r.stdout and "names nothing to look for" in r.stdout, r.stdout
+
+
+def test_of_several_papers_the_answer_paper_has_a_quotable_sentence(tmp_path, monkeypatch):
+    """(a code review) The paper of most evidence mass may have nothing quotable (headings only): the answer paper
+    is chosen among the quotable sentences, so the number rule still refuses instead of quoting a fragment."""
+    monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")
+    notes, paper = tmp_path / "notes.txt", tmp_path / "tagger.txt"
+    notes.write_text("Brown Corpus Notes\n\n1 Notes\n\nBrown corpus tagger errors\n\nTagger errors Brown corpus\n\n"
+                     "Brown tagger errors\n\nCorpus tagger errors\n")
+    paper.write_text("A Tagger for the Brown Corpus\n\nAbstract\n\nWe describe a tagger for the Brown corpus.\n\n"
+                     "1 Results\n\nThe tagger accuracy on the Brown corpus was measured by hand over a sample of sentences.\n")
+    r = json.loads(cli("ask", notes, paper, "How many errors does the tagger make on the Brown corpus?", "-f", "json").stdout)
+    assert r["found"] is False and r["lacks"] == "a number", r

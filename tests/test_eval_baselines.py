@@ -180,6 +180,8 @@ def test_sections_about_the_paper_are_not_summarized():
                                                     Sentence("Unlike them, we parse Spanish text directly.", 2)])])])
     # a related-work sentence that tells of others' work only is never a summary sentence (a second review)
     assert selection.unsummarized(doc) == [False, True, True, True, False]
+    doc.sections[3].heading = "4.3.2 Semantic Relatedness Feature"  # not related work (a code review)
+    assert selection.unsummarized(doc) == [False, True, True, False, False]
     for heading in ("10 Acknowledgments", "VII. Acknowledgment", "Acknowledgments and Funding", "Outline of the Paper"):
         assert selection._LAYOUT_OR_THANKS.match(heading), heading
 
@@ -237,10 +239,16 @@ def test_summary_rules_from_the_second_summary_review():
               "And Ribas showed that it holds.", "The latter is faster.", "Everything is invisible to such a pipeline."):
         assert lean(s), s
     for s in ("This paper presents a parser.", "In this paper we show a result.", "We use cues such as POS tags.",
-              "It is known that parsers fail.", "Here we propose a parser.", "Thistle grows."):
+              "It is known that parsers fail.", "Here we propose a parser.", "Thistle grows.",
+              "We use such a resource as WordNet.", "It fails to such an extent that ...", "It reached such a high score.",
+              "In this short paper, we present a parser.", "This position paper argues for parsers."):  # (code review)
         assert not lean(s), s
     about = selection.about_the_text
-    assert about("Table 1 lists the performance of the system.") and about("Figure 2 shows the precision by depth.")
+    floats = ["Table 1 lists the performance of the system.", "Roles are learned from raw text of news."]
+    assert selection.select(floats, [5, 1], words=100) == [1]  # about a float a summary does not show
+    assert selection.select(["Table 1 shows that our tagger beats the baseline by 5 points.", floats[1]], [5, 1],
+                            words=100) == [0, 1]  # a finding
+    assert not about("Figure 2 shows the overall architecture.")  # (`ask` quotes it for "What does Figure 2 show?")
     assert about("Subsequently, in Section 2.3, we present our algorithm.")
     assert about("In section 2 semantic classes used and selection algorithm used for the task of disambiguating all "
                  "words in the text are described.")  # (S10-1090: past 80 characters before "are described")
@@ -254,7 +262,10 @@ def test_summary_rules_from_the_second_summary_review():
     assert selection.select(future, [5, 1], words=100) == [1]  # future work is not what the paper did
     for s in ("Finally, we are hoping to conduct user studies.", "Finally, we sketch our next steps."):
         assert selection._FUTURE_WORK.search(s), s
-    for s in ("We will show that parsing helps.", "The next step is parsing the input."):
+    for s in ("We will show that parsing helps.", "The next step is parsing the input.",  # (a code review's cases:)
+              "We hope to avoid spurious senses by using WordNet.", "We intend our language to supplement others.",
+              "The next steps are to generate in order:", "This paper leaves logical constraints as future work.",
+              "In the future tense, verbs change.", "Currently working systems fail."):
         assert not selection._FUTURE_WORK.search(s), s
     # at most two sentences say what "this paper" does
     paper = ["In this paper, we study role labeling of speakers.", "This paper develops role tagging for talk shows.",

@@ -21,12 +21,12 @@ evidence ranking (both cut points calibrated: `calibration.json`, papercli/train
 
 from __future__ import annotations
 
-import os
+import hashlib
 import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from papercli.cache import Cache, document_key
+from papercli.cache import Cache
 from papercli.context import EncodedDocument
 from papercli.ingest.document import Document
 
@@ -81,12 +81,11 @@ def distinct(papers: list[Paper], note: Callable[[str], None]) -> list[Paper]:
     seen: dict[str, str] = {}
     out = []
     for p in papers:
-        ident = p.key or (document_key(p.path) if os.path.isfile(p.path) else None)  # (no key: the cache is off)
-        if ident is not None and ident in seen:
+        ident = hashlib.sha256(p.doc.to_text().encode("utf-8", "surrogatepass")).hexdigest()  # (stdin too)
+        if ident in seen:
             note(f"{p.path}: the same paper as {seen[ident]}; read once")
             continue
-        if ident is not None:
-            seen[ident] = p.path
+        seen[ident] = p.path
         out.append(p)
     return out
 

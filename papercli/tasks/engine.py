@@ -70,7 +70,9 @@ _HEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z][\w-]* [A-Z])")
 _STOP = re.compile(r"[.!?][\"”’)\]]*\s*$")
 _ASKED = re.compile(r"\?[\"”’)\]]*\s*$")  # a sentence that asks
 _BRACKET_CITATION = re.compile(r"\[(?:[A-Z][^\]]{0,200}?\b)?(?:19|20)\d\d[a-z]?\]")  # "[Church, 1988]", "Baum [1972]"
-_EQUATION_NUMBER = re.compile(r"(?<=\w )\(\d{1,2}\)")  # "the mention-pair model (9)": an equation's or item's label
+_EQUATION_NUMBER = re.compile(  # "the mention-pair model (9)", "in (3)": an equation's label (not "hopped (29)", a count)
+    r"\b(?:model|models|equations?|eqs?\.?|formulas?|objective|function|loss|probability|constraints?|rules?|steps?|"
+    r"in|by|from|see|of|and|to)\s+\(\d{1,2}\)", re.I)
 _NUMBERED_CITATION = re.compile(r"\[\d{1,3}(?:\s*[,;\u2013-]\s*\d{1,3})*\]")  # "[8]", "[3, 5-7]": no count
 _ASKS_FOR_A_SPEED = re.compile(r"^\s*(?:how (?:fast|quickly)|what (?:is|was) the (?:speed|running time|run ?time|"
                                r"throughput)|how (?:long|much time) (?:does|do|did) .{0,80}\btake)|\bper (?:second|minute|hour)\b", re.I)
@@ -85,9 +87,10 @@ _ASKS_FOR_A_SCORE = re.compile(  # a metric named by its acronym: "What WAA does
     r".*\b(?:achieve|get|reach|obtain|score|yield|attain|give)[sd]?\b")
 
 
-_ASKS_FOR_A_VALUE = re.compile(  # a number question whose answer is a measured value: digits, not "two" or "half"
-    r"\b(?:" + _METRICS + r"|learning rate|dropout|batch size|beam (?:size|width)|window size|weight decay|"
-    r"momentum|error rate|percentage|set to|values?|thresholds?)\b", re.I)
+_ASKS_FOR_A_VALUE = re.compile(  # a number question whose answer is a measured value, in digits: a metric, a setting
+    # (not "How many annotators reached agreement?", "What percentage ...?": "half of the patients")
+    r"^(?!\s*how (?:many|much)\b).*\b(?:" + _METRICS + r"|learning rate|dropout|batch size|beam (?:size|width)|"
+    r"window size|weight decay|momentum|error rate|set to|thresholds?)\b", re.I)
 _SET_TO = re.compile(r"\bset to\W*$", re.I)  # "What is the learning rate set to?"
 
 
@@ -370,7 +373,7 @@ class Engine:
         lacking, coverage, covered = by_paper[best_paper][0], shares[best_paper], ok[best_paper]
         names_missing = sorted(names & set(lacking))
         missing = [w for w in lacking if all(w in m for m, _ in by_paper)]  # words no paper mentions
-        closest = (best_paper, lacking) if len(docs) > 1 else None
+        closest = (best_paper, lacking) if len(docs) > 1 and lacking else None  # (none lacking: nothing to look for)
         t0 = time.perf_counter()
         ctx = build_context(encoded, self.tok, question, texts)
         if not ctx.sentences:
@@ -421,11 +424,11 @@ class Engine:
                 and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
                 and not is_fragment(evidence(k).text, answer=True) and not roadmap(evidence(k).text)
                 and not _ASKED.search(evidence(k).text)]
-        if len(docs) > 1:  # of several papers, the one the evidence points to answers: the most probability mass
-            mass = [0.0] * len(docs)  # among the top ten (a number of another paper, "above 75%-80%" at 0.018, had
-            for k in order[:ANSWER_POOL]:  # answered "What precision does the distant supervision model achieve?")
+        if len(docs) > 1 and pool:  # of several papers, the one the evidence points to answers: the most probability
+            mass = [0.0] * len(docs)  # among the quotable top ten (a number of another paper, "above 75%-80%" at 0.018,
+            for k in pool:  # had answered "What precision does the distant supervision model achieve?")
                 mass[ctx.sentences[k].doc] += float(prob[k])
-            lead = max(range(len(docs)), key=lambda d: (ok[d], mass[d]))
+            lead = max(range(len(docs)), key=lambda d: mass[d])
             pool = [k for k in pool if ctx.sentences[k].doc == lead]
         if acronym:  # no definition: the best top sentences that use it ("its chance-adjusted variant ARI"), if any
             pool = [k for k in pool if used.search(evidence(k).text)]
