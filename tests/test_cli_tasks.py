@@ -64,7 +64,7 @@ def cli(*args):
 NUM = (int, float)
 ASK_SCHEMA = {"question": str, "answer": (str, type(None)), "found": bool, "confidence": NUM, "missing": list,
               "covered": bool, "source": (dict, type(None)), "evidence": list, "lacks": (str, type(None)),
-              "closest": (dict, type(None))}
+              "closest": (dict, type(None)), "also": list}
 SOURCE_SCHEMA = {"document": str, "page": int, "sentence": str, "score": NUM}
 EVIDENCE_SCHEMA = {"document": str, "page": int, "text": str, "score": NUM}
 SUMMARY_SCHEMA = {"document": str, "title": str, "pages": int, "sections": list, "words": int, "summary": list,
@@ -998,3 +998,24 @@ def test_of_several_papers_the_answer_paper_has_a_quotable_sentence(tmp_path, mo
                      "1 Results\n\nThe tagger accuracy on the Brown corpus was measured by hand over a sample of sentences.\n")
     r = json.loads(cli("ask", notes, paper, "How many errors does the tagger make on the Brown corpus?", "-f", "json").stdout)
     assert r["found"] is False and r["lacks"] == "a number", r
+
+
+def test_which_papers_lists_each_paper_that_answers(tmp_path, monkeypatch):
+    """A collection review asked "Which papers address coreference resolution?" and got one of the two: a question
+    for papers gets the best sentence of each other paper that covers it (`also`), not of one that does not."""
+    monkeypatch.setenv("PAPERCLI_REFUSAL_THRESHOLD", "0")
+    a, b, c = tmp_path / "a.md", tmp_path / "b.md", tmp_path / "c.md"
+    a.write_text("# Coreference with Bell Trees\n\n## 1 Method\n\nWe address coreference resolution with a Bell tree "
+                 "over the mentions of a document. Coreference links mentions of one entity.\n")
+    b.write_text("# Patterns for Coreference\n\n## 1 Method\n\nWe present a pattern based approach to address "
+                 "coreference resolution. Patterns come from Wikipedia text.\n")
+    c.write_text("# River Gauging\n\n## 1 Method\n\nWe fit a rating curve to the gauge readings at each station. "
+                 "The curve maps water level to discharge.\n")
+    r = json.loads(cli("ask", a, b, c, "Which papers address coreference resolution?", "-f", "json").stdout)
+    assert r["found"], r
+    named = {r["source"]["document"]} | {e["document"] for e in r["also"]}
+    assert named == {str(a), str(b)}, r
+    text = cli("ask", a, b, c, "Which papers address coreference resolution?").stdout
+    assert text.count("Also:") == 1, text
+    r = json.loads(cli("ask", a, b, c, "Which paper addresses coreference resolution?", "-f", "json").stdout)
+    assert r["also"] == []  # one paper asked for

@@ -13,7 +13,10 @@ The result of a question is a plain dict (the JSON schema of the command):
                         for: "a number" for "How many ...?"; or "a definition" for "What does X stand for?"
                         when the papers never spell X out and none of those sentences uses it),
      "closest": {"document", "missing"}|None (a refusal of several papers because none mentions enough of the
-                question's words: the paper that mentions most, and the words it never mentions)}
+                question's words: the paper that mentions most, and the words it never mentions),
+     "also": [{"document", "page", "sentence", "score"}, ...] ("Which papers ...?" of several papers: the best
+             sentence of each other paper that covers the question and ranks among the top 30, at >= 1% of the
+             best score; else empty)}
 An answer needs papers that mention enough of the question's content words and a confident enough
 evidence ranking (both cut points calibrated: `calibration.json`, papercli/train/calibrate.py).
 "document" is the input path as given ("-" for stdin; folder members as folder/…/file).
@@ -163,6 +166,8 @@ def answer_to_dict(answer, papers: list[Paper]) -> dict:
         "lacks": answer.lacks,
         "closest": ({"document": papers[answer.closest[0]].path, "missing": list(answer.closest[1])}
                     if answer.closest and not answer.covered else None),
+        "also": [{"document": papers[e.doc].path, "page": e.page, "sentence": e.text, "score": round(float(e.score), 6)}
+                 for e in answer.also],
     }
 
 

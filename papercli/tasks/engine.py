@@ -31,6 +31,8 @@ MAX_ANSWER_TOKENS = 30
 ANSWER_POOL = 10  # the answer is quoted from the best 3 quotable sentences among the top 10 of the ranking
 EVIDENCE_SKIP = 10  # at most this many fragments are passed over in the evidence list
 MIN_SPAN_PROB = 0.5  # below this the span head is unsure: quote the whole evidence sentence instead
+ALSO_POOL = 30  # "Which papers ...?": another paper answers too with a sentence among the top 30 of the ranking
+MIN_ALSO_SHARE = 0.01  # ... scored at least this share of the best sentence's score
 MIN_NUMBER_SHARE = 0.01  # a number is quoted only from a top sentence with at least this share of the best one's score
 MAX_QUOTE_WORDS = 80  # a whole sentence quoted as the answer is cut here (a scan's unpunctuated run), with " …"
 DEFAULT_MIN_COVERAGE = 0.5  # share of the question's content words the papers must mention (uncalibrated models)
@@ -91,6 +93,7 @@ _ASKS_FOR_A_VALUE = re.compile(  # a number question whose answer is a measured 
     # (not "How many annotators reached agreement?", "What percentage ...?": "half of the patients")
     r"^(?!\s*how (?:many|much)\b).*\b(?:" + _METRICS + r"|learning rate|dropout|batch size|beam (?:size|width)|"
     r"window size|weight decay|momentum|error rate|set to|thresholds?)\b", re.I)
+_ASKS_FOR_PAPERS = re.compile(r"^\s*(?:which|what)\s+(?:of\s+(?:these|the)\s+)?(?:papers|articles|studies)\b", re.I)
 _SET_TO = re.compile(r"\bset to\W*$", re.I)  # "What is the learning rate set to?"
 
 
@@ -277,6 +280,7 @@ class Answer:
     names_missing: list[str] = field(default_factory=list)  # names the question asks about that the papers lack
     lacks: str | None = None              # refused: what the question asks for that no top sentence holds ("a number")
     closest: tuple[int, list[str]] | None = None  # of several papers: the one covering most words, and what it lacks
+    also: list[Evidence] = field(default_factory=list)  # "Which papers ...?": the best sentence of each other paper
 
 
 def resolve_device(device: str = "auto") -> str:
@@ -456,6 +460,14 @@ class Engine:
             best = evidence(candidates[0])
             text = cut_to_words(best.text, MAX_QUOTE_WORDS)
         answer = Answer(question, text, ranked[:top_k], best, confidence, missing=missing, coverage=coverage)
+        if len(docs) > 1 and _ASKS_FOR_PAPERS.search(question):  # "Which papers use the ACE data?": one sentence
+            floor = MIN_ALSO_SHARE * float(prob[order[0]])  # of each other paper that covers the question, if the
+            for d in range(len(docs)):  # model ranks it high enough
+                k = next((k for k in order[:ALSO_POOL] if ctx.sentences[k].doc == d and float(prob[k]) >= floor
+                          and quotes[d][ctx.sentences[k].index] and not is_fragment(evidence(k).text, answer=True)
+                          and not roadmap(evidence(k).text) and not _ASKED.search(evidence(k).text)), None)
+                if d != best.doc and ok[d] and k is not None:
+                    answer.also.append(evidence(k))
         self.timings["decode"] = time.perf_counter() - t1
         return answer
 

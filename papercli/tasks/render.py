@@ -64,6 +64,9 @@ def ask_text(r: dict, markup: bool = False) -> str:
         lines.append("   " + st(f"— {_page(src['document'], src['page'])}  {_scores(r)}", "dim"))
         if r["answer"] != src["sentence"]:  # the quoted span's sentence, unless the answer is all of it
             lines.append("   " + st(src["sentence"], "italic"))
+        for e in r.get("also", ()):  # "Which papers ...?": the other papers' best sentences
+            lines.append(st("Also:", "bold green") + " " + st(f"“{e['sentence']}”"))
+            lines.append("   " + st(f"— {_page(e['document'], e['page'])}  (score {e['score']:.3f})", "dim"))
     else:
         lines.append(st(NOT_FOUND, "bold yellow") + " " + st(f"({_why_not(r)})", "dim"))
     if r["evidence"]:
@@ -82,6 +85,8 @@ def ask_md(r: dict) -> str:
                 f"{_scores(r)}", ""]
         if r["answer"] != src["sentence"]:
             out += [f"> {src['sentence']}", ""]
+        out += [f"**Also:** “{e['sentence']}” — *{_page(e['document'], e['page'])}* (score {e['score']:.3f})"
+                for e in r.get("also", ())] + ([""] if r.get("also") else [])
     else:
         out += [f"**{NOT_FOUND}** ({_why_not(r)})", ""]
     if r["evidence"]:
