@@ -848,6 +848,15 @@ def test_glyphs_without_a_text_mapping_are_unreadable_characters(tmp_path):
     text = " ".join(s.text for _, _, s in doc.body_sentences())
     assert "\x10" not in text and "the number \ufffd\ufffd grows" in text
     assert any("50% of the sentences hold unreadable characters" in w for w in doc.warnings), doc.warnings
+    pdf = pymupdf.open()  # a page with a fifth of its characters unreadable keeps its text (the page was dropped
+    page = pdf.new_page(width=612, height=792)  # past a tenth: a code review)
+    page.insert_text((72, 60), "Counting Partitions", fontsize=16, fontname="tibo")
+    page.insert_text((72, 100), "1 Introduction", fontsize=12, fontname="tibo")
+    for i in range(8):
+        page.insert_text((72, 130 + 14 * i), f"In test {i} the count \x10\x16\x10\x16\x10\x16\x10\x16 grows fast.", fontsize=10)
+    pdf.save(tmp_path / "fifth.pdf")
+    doc = load_document(str(tmp_path / "fifth.pdf"))
+    assert sum(1 for _ in doc.body_sentences()) == 8 and not any("U+FFFD" in w for w in doc.warnings), doc.warnings
     from papercli.ingest.pdf import _norm
 
     assert _norm("a \ue001\uf8ee b") == "a \ufffd\ufffd b"  # a font's private-use codes (a fuzzer's PDF read as text)
