@@ -137,6 +137,8 @@ _PAPER_NOUNS = r"(?:paper|work|article|study|thesis|report|research|note|chapter
 _POINTS_BACK = re.compile(  # no connective, but a pointer back: "This shows ...", "Indeed, ...", "such a pipeline"
     r"^(?:(?:this|that)(?! (?:[\w-]+ )?" + _PAPER_NOUNS + r"\b)|"  # not "This (short) paper ..."
     r"indeed|in fact|and|but|yet|now,|also,|the (?:former|latter)|"
+    r"(?:with|without|despite|after|before|for|by|from|through|using|under|given|unlike|like) (?:this|these|those)"
+    r"(?! (?:[\w-]+ )?" + _PAPER_NOUNS + r"\b)|"  # "Without this correction, ..." (not "For this work, ...")
     r"in (?:this|that|such an?) (?!(?:[\w-]+ )?(?:" + _PAPER_NOUNS[3:-1] + r"|section)\b)\w+)(?![-\w])|"
     # "such a pipeline", not "such a resource as WordNet", "such an extent that", "such a high accuracy"
     r"\bsuch an? (?!(?:way|extent|degree|manner|high|low|large|small|great|good|strong|wide|long|short)\b)\w+\b(?! as\b)",
@@ -146,7 +148,8 @@ _POINTS_BACK = re.compile(  # no connective, but a pointer back: "This shows ...
 def leans_on_the_one_before(sentence: str) -> bool:
     """A sentence that cannot stand alone in a summary: it opens with a connective or a pronoun that points
     back ("Hence, a tokenization accuracy of about 50% can be expected", "In comparison, our system is ...",
-    "They report ...", "This shows that ...", "Indeed, ...", "In this alternation, ..."; not "This paper ...") or
+    "They report ...", "This shows that ...", "Indeed, ...", "In this alternation, ...", "Without this correction,
+    ..."; not "This paper ...") or
     says "such a ..." ("... invisible to such a pipeline"): `select` shows it only together with the sentence
     before it."""
     return bool(_LEANS.match(sentence) or _POINTS_BACK.search(sentence))

@@ -236,12 +236,14 @@ def test_summary_rules_from_the_second_summary_review():
     "In this paper ..." restatements; a question the paper asks; no result with its number; "Table 1 lists ..."."""
     lean = selection.leans_on_the_one_before
     for s in ("This shows that syntax helps.", "Indeed, the parser fails.", "In this alternation, the object moves.",
-              "And Ribas showed that it holds.", "The latter is faster.", "Everything is invisible to such a pipeline."):
+              "And Ribas showed that it holds.", "The latter is faster.", "Everything is invisible to such a pipeline.",
+              "Without this correction, the level cycled daily.", "Using these features, the tagger wins."):
         assert lean(s), s
     for s in ("This paper presents a parser.", "In this paper we show a result.", "We use cues such as POS tags.",
               "It is known that parsers fail.", "Here we propose a parser.", "Thistle grows.",
               "We use such a resource as WordNet.", "It fails to such an extent that ...", "It reached such a high score.",
-              "In this short paper, we present a parser.", "This position paper argues for parsers."):  # (code review)
+              "In this short paper, we present a parser.", "This position paper argues for parsers.",  # (code review)
+              "For this work, we built a parser.", "Given that parsers fail, we tag.", "For the first time, we tag."):
         assert not lean(s), s
     about = selection.about_the_text
     floats = ["Table 1 lists the performance of the system.", "Roles are learned from raw text of news."]
