@@ -148,10 +148,9 @@ _POINTS_BACK = re.compile(  # no connective, but a pointer back: "This shows ...
 def leans_on_the_one_before(sentence: str) -> bool:
     """A sentence that cannot stand alone in a summary: it opens with a connective or a pronoun that points
     back ("Hence, a tokenization accuracy of about 50% can be expected", "In comparison, our system is ...",
-    "They report ...", "This shows that ...", "Indeed, ...", "In this alternation, ...", "Without this correction,
-    ..."; not "This paper ...") or
-    says "such a ..." ("... invisible to such a pipeline"): `select` shows it only together with the sentence
-    before it."""
+    "They report ...", "This shows that ...", "Indeed, ...", "In this alternation, ...", "Without this
+    correction, ..."; not "This paper ...") or says "such a ..." ("... invisible to such a pipeline"):
+    `select` shows it only together with the sentence before it."""
     return bool(_LEANS.match(sentence) or _POINTS_BACK.search(sentence))
 
 
@@ -212,9 +211,8 @@ def select(sentences: Sequence[str], scores: Sequence[float], words: int, max_ov
     content (`about_the_text`: "In this section, we ...", "In Section 4, we describe ..."), unless there is
     nothing else, or a question the paper asks ("How can this method be evaluated?"), or future work ("We
     plan to ...": what the paper has not done), or one about a figure or table ("Table 1 lists ..."). A
-    sentence that leans
-    on the one before it (`leans_on_the_one_before`: "Hence, ...", "They ...", "This shows ...") is picked
-    only together with that one. At most MAX_THIS_PAPER sentences say what "this paper" does (they restate
+    sentence that leans on the one before it (`leans_on_the_one_before`: "Hence, ...", "They ...", "This
+    shows ...") is picked only together with that one. At most MAX_THIS_PAPER sentences say what "this paper" does (they restate
     each other). With `keywords`, the sentences marked in `results` (`result_sentences`: a result with its
     number) get RESULT_BONUS added to their gain until one is picked. A figure or table caption and the
     sentences marked in `asides` (`unsummarized`: captions, footnotes, a "Plan of the Paper" section) are

@@ -152,8 +152,7 @@ def _load(path: str, password: str | None) -> Document:
     size = p.stat().st_size
     if size == 0:
         raise IngestError(path, "empty file (0 bytes)")
-    if size > max_mb * 1024 * 1024:
-        raise IngestError(path, f"file too large ({size / 2**20:.1f} MB > PAPERCLI_MAX_MB={max_mb:g})")
+    _check_size(path, size)
     suffix = p.suffix.lower()
     with open(p, "rb") as f:
         head = f.read(1024)
@@ -171,10 +170,18 @@ def _load(path: str, password: str | None) -> Document:
 def check_read_limits(path: str, pages: int) -> None:
     """Raise IngestError when a file read before (a cached document of `pages` pages) is over PAPERCLI_MAX_MB
     or PAPERCLI_MAX_PAGES: the limits hold for every read, cached or not."""
-    max_mb, max_pages = _limit("PAPERCLI_MAX_MB", 200), _limit("PAPERCLI_MAX_PAGES", 2000)
-    size = os.stat(path).st_size
+    _check_size(path, os.stat(path).st_size)
+    _check_pages(path, pages)
+
+
+def _check_size(path: str, size: int) -> None:
+    max_mb = _limit("PAPERCLI_MAX_MB", 200)
     if size > max_mb * 1024 * 1024:
         raise IngestError(path, f"file too large ({size / 2**20:.1f} MB > PAPERCLI_MAX_MB={max_mb:g})")
+
+
+def _check_pages(path: str, pages: int) -> None:
+    max_pages = _limit("PAPERCLI_MAX_PAGES", 2000)
     if pages > max_pages:
         raise IngestError(path, f"too many pages ({pages} > PAPERCLI_MAX_PAGES={max_pages:g})")
 
@@ -203,9 +210,7 @@ def _load_pdf(path: str, password: str | None, data: bytes | None = None) -> Doc
                 raise IngestError(path, "encrypted PDF; wrong password")
         if pdf.page_count == 0:
             raise IngestError(path, "corrupt or truncated PDF (no pages)")
-        max_pages = _limit("PAPERCLI_MAX_PAGES", 2000)
-        if pdf.page_count > max_pages:
-            raise IngestError(path, f"too many pages ({pdf.page_count} > PAPERCLI_MAX_PAGES={max_pages:g})")
+        _check_pages(path, pdf.page_count)
         try:
             doc = read_pdf(path, pdf=pdf)
         except Exception as e:  # MuPDF raises many types on damaged content streams

@@ -79,7 +79,7 @@ def load_papers(paths: Iterable[str], password: str | None, cache: Cache, on_err
 
 
 def distinct(papers: list[Paper], note: Callable[[str], None]) -> list[Paper]:
-    """The papers without repeats of the same content (the same file named twice, or a copy), each repeat noted:
+    """The papers without repeats of the same text (the same file named twice, a copy, stdin), each repeat noted:
     read twice, a paper would show each evidence sentence twice and split the model's probability."""
     seen: dict[str, str] = {}
     out = []
@@ -104,7 +104,8 @@ def encode_papers(engine, papers: list[Paper], cache: Cache) -> int:
 LONG_CONTEXT = 250_000  # tokens: past this, the wait is long enough to say so
 
 
-def check_budget(tokens: int, limit: int | None, what: str = "these papers", note=None) -> None:
+def check_budget(tokens: int, limit: int | None, what: str = "these papers",
+                 note: Callable[[str], None] | None = None) -> None:
     """Raise TooManyTokens past `limit`; below it, a long context is announced through `note` (the forward pass
     over a million tokens takes about a minute on two CPU cores, and says nothing meanwhile)."""
     if limit is not None and limit > 0 and tokens > limit:

@@ -421,13 +421,13 @@ class Engine:
         # figure ("Section 4 reports an F1 of 88.2"; not "... and provides three algorithms")
         quotes = [d.body_quotable() for d in docs]
 
-        def roadmap(text: str) -> bool:
-            return about_the_text(text) and not re.search(_DIGIT, _numeric_text(text, True))
+        def quotable(k: int) -> bool:
+            ref, text = ctx.sentences[k], evidence(k).text
+            roadmap = about_the_text(text) and not re.search(_DIGIT, _numeric_text(text, True))
+            return (ok[ref.doc] and quotes[ref.doc][ref.index] and not is_fragment(text, answer=True) and not roadmap
+                    and not _ASKED.search(text))
 
-        pool = [k for k in order[:ANSWER_POOL] if ok[ctx.sentences[k].doc]
-                and quotes[ctx.sentences[k].doc][ctx.sentences[k].index]
-                and not is_fragment(evidence(k).text, answer=True) and not roadmap(evidence(k).text)
-                and not _ASKED.search(evidence(k).text)]
+        pool = [k for k in order[:ANSWER_POOL] if quotable(k)]
         if len(docs) > 1 and pool:  # of several papers, the one the evidence points to answers: the most probability
             mass = [0.0] * len(docs)  # among the quotable top ten (a number of another paper, "above 75%-80%" at 0.018,
             for k in pool:  # had answered "What precision does the distant supervision model achieve?")
@@ -464,9 +464,8 @@ class Engine:
             floor = MIN_ALSO_SHARE * float(prob[order[0]])  # of each other paper that covers the question, if the
             for d in range(len(docs)):  # model ranks it high enough
                 k = next((k for k in order[:ALSO_POOL] if ctx.sentences[k].doc == d and float(prob[k]) >= floor
-                          and quotes[d][ctx.sentences[k].index] and not is_fragment(evidence(k).text, answer=True)
-                          and not roadmap(evidence(k).text) and not _ASKED.search(evidence(k).text)), None)
-                if d != best.doc and ok[d] and k is not None:
+                          and quotable(k)), None)
+                if d != best.doc and k is not None:
                     answer.also.append(evidence(k))
         self.timings["decode"] = time.perf_counter() - t1
         return answer
